@@ -1,0 +1,67 @@
+# OneCenter developer commands. `make run` serves the portal; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format migrate seed worker beat messages browser clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is required"'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	DEBUG=true $(BIN)/python manage.py seed_demo
+
+# Web server, Celery worker and beat together; Ctrl-C stops all three.
+run: seed
+	@echo "OneCenter: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server, worker and beat)"
+	@trap 'kill 0' INT TERM EXIT; \
+	DEBUG=true $(BIN)/celery -A onecenter worker --loglevel=INFO --concurrency=2 & \
+	DEBUG=true $(BIN)/celery -A onecenter beat --loglevel=INFO & \
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+worker: $(STAMP)
+	$(BIN)/celery -A onecenter worker --loglevel=INFO
+
+beat: $(STAMP)
+	$(BIN)/celery -A onecenter beat --loglevel=INFO
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "warning: /usr/bin/chromium is missing; browser tests will be skipped (sudo apt-get install chromium)"; \
+	  fi; \
+	fi
+
+test: $(STAMP) browser
+	SECRET_KEY=$${SECRET_KEY:-insecure-test-only} $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs GNU gettext; the compiled .mo files are committed so newcomers need none.
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --ignore=var
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Dossiers (hồ sơ): what applicants file and the centre processes."""

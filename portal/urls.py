@@ -1,0 +1,12 @@
+"""URLs of the portal shell."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("healthz", views.healthz, name="healthz"),
+]

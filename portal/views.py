@@ -1,0 +1,52 @@
+"""Views of the portal shell: home pages, health check and error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .health import broker_status, database_status
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    if not request.user.works_at_centre:
+        raise PermissionDenied
+    return render(
+        request,
+        "portal/staff_home.html",
+        {"services": [database_status(), broker_status()]},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = [database_status(), broker_status()]
+    healthy = all(check.ok for check in checks)
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            **{c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
+        },
+        status=200 if healthy else 503,
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without a request context: the failure may lie in a context processor.
+    return render(None, "500.html", status=500)

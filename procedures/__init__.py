@@ -1,0 +1,1 @@
+"""The procedure catalogue: agencies, departments, fields and procedures."""

@@ -1,0 +1,9 @@
+"""App configuration for the procedure catalogue."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProceduresConfig(AppConfig):
+    name = "procedures"
+    verbose_name = _("Procedure catalogue")

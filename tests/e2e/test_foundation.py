@@ -1,0 +1,40 @@
+"""Browser journeys of the portal shell: languages and each role's landing page."""
+
+import pytest
+
+from tests.conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_home_page_in_vietnamese_then_english(page):
+    """A visitor sees the home page in Vietnamese and switches to English."""
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert page.get_by_text("Tra cứu hồ sơ").first.is_visible()
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="Track a dossier").is_visible()
+    page.get_by_role("button", name="Tiếng Việt").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "vi"
+
+
+@pytest.mark.parametrize(
+    ("username", "path", "marker"),
+    [
+        ("citizen", "/accounts/profile/", "Tài khoản của tôi"),
+        ("clerk", "/staff/", "Công chức Bộ phận Một cửa"),
+        ("officer", "/staff/", "Công chức xử lý"),
+        ("leader", "/staff/", "Lãnh đạo"),
+        ("manager", "/staff/", "Quản lý Trung tâm"),
+        ("admin", "/admin/", "Quản trị OneCenter"),
+    ],
+)
+def test_each_demo_role_lands_on_its_page(page, demo, username, path, marker):
+    """Each demo account logs in through the form and lands on its own page."""
+    login(page, username)
+    assert page.url.endswith(path)
+    assert page.locator("#main, #site-name").get_by_text(marker).first.is_visible()
