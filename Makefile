@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# The local commands run in development mode unless the caller says otherwise.
+DEV := DEBUG=$${DEBUG:-true}
 
 .PHONY: run test lint format migrate seed worker beat messages browser clean
 
@@ -17,24 +19,24 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 migrate: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	DEBUG=true $(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py seed_demo
 
 # Web server, Celery worker and beat together; Ctrl-C stops all three.
 run: seed
 	@echo "OneCenter: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server, worker and beat)"
 	@trap 'kill 0' INT TERM EXIT; \
-	DEBUG=true $(BIN)/celery -A onecenter worker --loglevel=INFO --concurrency=2 & \
-	DEBUG=true $(BIN)/celery -A onecenter beat --loglevel=INFO & \
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) $(BIN)/celery -A onecenter worker --loglevel=INFO --concurrency=2 & \
+	$(DEV) $(BIN)/celery -A onecenter beat --loglevel=INFO & \
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 worker: $(STAMP)
-	$(BIN)/celery -A onecenter worker --loglevel=INFO
+	$(DEV) $(BIN)/celery -A onecenter worker --loglevel=INFO
 
 beat: $(STAMP)
-	$(BIN)/celery -A onecenter beat --loglevel=INFO
+	$(DEV) $(BIN)/celery -A onecenter beat --loglevel=INFO
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
 browser:
@@ -60,8 +62,8 @@ format: $(STAMP)
 
 # Needs GNU gettext; the compiled .mo files are committed so newcomers need none.
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --ignore=var
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(DEV) $(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --ignore=var --ignore=tests
+	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
