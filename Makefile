@@ -24,13 +24,11 @@ migrate: $(STAMP)
 seed: migrate
 	$(DEV) $(BIN)/python manage.py seed_demo
 
-# Web server, Celery worker and beat together; Ctrl-C stops all three.
+# Web server, Celery worker and beat together (Procfile.dev, run by honcho);
+# Ctrl-C stops all three.
 run: seed
 	@echo "OneCenter: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server, worker and beat)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(DEV) $(BIN)/celery -A onecenter worker --loglevel=INFO --concurrency=2 & \
-	$(DEV) $(BIN)/celery -A onecenter beat --loglevel=INFO & \
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
 worker: $(STAMP)
 	$(DEV) $(BIN)/celery -A onecenter worker --loglevel=INFO
