@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "portal",
     "procedures",
+    "workcalendar",
     "dossiers",
 ]
 
@@ -202,6 +203,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Office hours of the desks, "HH:MM-HH:MM" periods separated by commas. They decide
+# when a dossier counts as received after closing time and how working hours add up.
+OFFICE_HOURS = env("OFFICE_HOURS", default="07:30-11:30,13:00-17:00")
 
 # The centre this installation serves, shown in the header and on printed forms.
 CENTRE_NAME = env(

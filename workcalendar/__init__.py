@@ -1,0 +1,1 @@
+"""The working calendar: weekends, public holidays, day swaps and office hours."""
