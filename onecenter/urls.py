@@ -11,6 +11,7 @@ admin.site.index_title = _("Catalogue, staff and calendar")
 urlpatterns = [
     path("", include("portal.urls")),
     path("accounts/", include("accounts.urls")),
+    path("procedures/", include("procedures.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,8 @@ from procedures.models import AdministrativeLevel, Agency, Department
 DEMO_PASSWORD = "onecenter-demo"
 
 PROVINCE_CENTRE = "000.00.01.H99"
+WARD_PEOPLES_COMMITTEE = "000.21.31.H99"
+WARD_CENTRE = "000.21.32.H99"
 
 # (code, name, short name, level, parent code, receives dossiers, departments)
 AGENCIES: list[tuple[str, str, str, str, str | None, bool, list[tuple[str, str]]]] = [
@@ -106,6 +108,18 @@ AGENCIES: list[tuple[str, str, str, str, str | None, bool, list[tuple[str, str]]
         ],
     ),
     (
+        "000.00.40.H99",
+        "Bảo hiểm xã hội tỉnh Sơn Hà",
+        "BHXH tỉnh",
+        AdministrativeLevel.PROVINCE,
+        None,
+        False,
+        [
+            ("thu-so-the", "Phòng Thu – Sổ, thẻ"),
+            ("lanh-dao", "Ban Giám đốc"),
+        ],
+    ),
+    (
         "000.21.31.H99",
         "Ủy ban nhân dân phường Đông Sơn",
         "UBND phường Đông Sơn",
@@ -136,6 +150,15 @@ AGENCIES: list[tuple[str, str, str, str, str | None, bool, list[tuple[str, str]]
         "000.21.31.H99",
         False,
         [("cu-tru", "Đội Quản lý hành chính – Cư trú")],
+    ),
+    (
+        "000.21.40.H99",
+        "Trường Trung học cơ sở Đông Sơn",
+        "Trường THCS Đông Sơn",
+        AdministrativeLevel.COMMUNE,
+        "000.21.31.H99",
+        False,
+        [("giao-vu", "Tổ Giáo vụ – Tuyển sinh")],
     ),
 ]
 
@@ -176,7 +199,7 @@ DEMO_ACCOUNTS = [
         "clerk",
         "Lê Văn Hòa",
         Role.CLERK,
-        PROVINCE_CENTRE,
+        WARD_CENTRE,
         "tiep-nhan",
         email="clerk@onecenter.local",
     ),
@@ -184,15 +207,15 @@ DEMO_ACCOUNTS = [
         "officer",
         "Phạm Thu Hà",
         Role.OFFICER,
-        "000.00.12.H99",
-        "hanh-chinh-tu-phap",
+        WARD_PEOPLES_COMMITTEE,
+        "tu-phap-ho-tich",
         email="officer@onecenter.local",
     ),
     DemoAccount(
         "leader",
         "Nguyễn Quốc Bảo",
         Role.LEADER,
-        "000.00.12.H99",
+        WARD_PEOPLES_COMMITTEE,
         "lanh-dao",
         email="leader@onecenter.local",
     ),
@@ -267,5 +290,8 @@ def seed_accounts(password: str = DEMO_PASSWORD) -> list[User]:
 
 def seed_demo(password: str = DEMO_PASSWORD) -> None:
     """Create or refresh everything the demo shows; safe to run again."""
+    from procedures.demo import seed_catalogue
+
     seed_agencies()
-    seed_accounts(password)
+    users = seed_accounts(password)
+    seed_catalogue(actor=next(u for u in users if u.username == "admin"))

@@ -298,13 +298,14 @@ class Procedure(models.Model):
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}
-        if self.status == PublicationStatus.PUBLISHED:
-            if not self.processing_time_value and (
-                self.processing_time_unit != TimeUnit.SAME_DAY
-            ):
-                errors["processing_time_value"] = _(
-                    "A published procedure needs a processing time."
-                )
+        if (
+            self.status == PublicationStatus.PUBLISHED
+            and not self.processing_time_value
+            and self.processing_time_unit != TimeUnit.SAME_DAY
+        ):
+            errors["processing_time_value"] = _(
+                "A published procedure needs a processing time."
+            )
         if self.via_online and self.online_level == OnlineLevel.NONE:
             errors["online_level"] = _(
                 "Choose partial or full online service, or untick the online channel."
@@ -325,6 +326,14 @@ class Procedure(models.Model):
         if get_language() == "en" and self.name_en:
             return self.name_en
         return self.name
+
+    @property
+    def processing_time_display(self) -> str:
+        if self.processing_time_unit == TimeUnit.SAME_DAY:
+            return str(_("Within the day of receipt"))
+        if self.processing_time_value is None:
+            return str(_("Not yet published"))
+        return f"{self.processing_time_value} {self.get_processing_time_unit_display()}"
 
     @property
     def is_public(self) -> bool:
