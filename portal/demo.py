@@ -291,7 +291,9 @@ def seed_accounts(password: str = DEMO_PASSWORD) -> list[User]:
 def seed_demo(password: str = DEMO_PASSWORD) -> None:
     """Create or refresh everything the demo shows; safe to run again."""
     from procedures.demo import seed_catalogue
+    from workcalendar.demo import seed_calendar
 
+    seed_calendar()
     seed_agencies()
     users = seed_accounts(password)
     seed_catalogue(actor=next(u for u in users if u.username == "admin"))

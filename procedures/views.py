@@ -1,8 +1,14 @@
 """Public pages of the procedure catalogue: search list, detail and blank forms."""
 
+from datetime import datetime
+
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from dossiers.deadlines import due_at
+from workcalendar.calendar import load_calendar
 
 from .forms import ProcedureFilterForm
 from .models import Procedure, RequiredPaper
@@ -59,17 +65,10 @@ def blank_form(request: HttpRequest, code: str, paper_id: int) -> FileResponse:
     return FileResponse(paper.blank_form.open("rb"), as_attachment=True)
 
 
-def _expected_due(procedure: Procedure):
-    """When a dossier filed now would be due, or None while that is not computable."""
-    try:
-        from dossiers.deadlines import due_at
-        from workcalendar.calendar import load_calendar
-    except ImportError:
-        return None
+def _expected_due(procedure: Procedure) -> datetime | None:
+    """When a dossier received now would be due, by the same rule as real dossiers."""
     if procedure.processing_time_value is None:
         return None
-    from django.utils import timezone
-
     now = timezone.localtime()
     return due_at(
         now,

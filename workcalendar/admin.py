@@ -1,0 +1,30 @@
+"""Admin for calendar exceptions, with their history."""
+
+from django.contrib import admin
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .calendar import national_holiday_name
+from .models import CalendarException
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(SimpleHistoryAdmin):
+    list_display = ("date", "weekday", "kind", "reason", "public_holiday")
+    list_display_links = ("date",)
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+    search_fields = ("reason",)
+    ordering = ("date",)
+    fields = ("date", "kind", "reason", "created_at")
+    readonly_fields = ("created_at",)
+
+    @admin.display(description=_("weekday"), ordering="date")
+    def weekday(self, obj: CalendarException) -> str:
+        return date_format(obj.date, "l")
+
+    # Shown beside each row so an administrator sees which holiday a swap touches.
+    @admin.display(description=_("public holiday"))
+    def public_holiday(self, obj: CalendarException) -> str | None:
+        return national_holiday_name(obj.date)
