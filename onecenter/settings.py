@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "procedures",
     "workcalendar",
     "dossiers",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,12 @@ LOGGING = {
 # Office hours of the desks, "HH:MM-HH:MM" periods separated by commas. They decide
 # when a dossier counts as received after closing time and how working hours add up.
 OFFICE_HOURS = env("OFFICE_HOURS", default="07:30-11:30,13:00-17:00")
+
+# Dossier codes, issued at receipt: <receiving agency code>-YYMMDD-NNNN (the 2018
+# format; configurable because the 2025 format is still to be confirmed).
+DOSSIER_CODE_FORMAT = env(
+    "DOSSIER_CODE_FORMAT", default="{agency}-{date:%y%m%d}-{number:04d}"
+)
 
 # The centre this installation serves, shown in the header and on printed forms.
 CENTRE_NAME = env(

@@ -9,6 +9,7 @@ from procedures.models import AdministrativeLevel, Agency, Department
 
 DEMO_PASSWORD = "onecenter-demo"
 
+PROVINCE = "000.00.00.H99"
 PROVINCE_CENTRE = "000.00.01.H99"
 WARD_PEOPLES_COMMITTEE = "000.21.31.H99"
 WARD_CENTRE = "000.21.32.H99"
@@ -188,11 +189,13 @@ DEMO_ACCOUNTS = [
         is_superuser=True,
         email="admin@onecenter.local",
     ),
+    # The centre manager monitors the whole province: their agency is the top of the
+    # tree, so every desk and deciding agency below it is in their scope.
     DemoAccount(
         "manager",
         "Trần Thị Minh",
         Role.MANAGER,
-        PROVINCE_CENTRE,
+        PROVINCE,
         email="manager@onecenter.local",
     ),
     DemoAccount(

@@ -30,6 +30,11 @@ def pytest_configure(config) -> None:
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    # Tasks run in-process after commit; a separate test drives a real worker.
+    from onecenter.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
 
 
 @pytest.fixture

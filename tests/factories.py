@@ -110,3 +110,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Người dùng {n}")
     role = Role.APPLICANT
     password = factory.django.Password("onecenter-demo")
+
+
+def demo_user(username: str):
+    """A demo account by name (needs the ``demo`` fixture)."""
+    return User.objects.get(username=username)

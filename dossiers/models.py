@@ -1,0 +1,709 @@
+"""Dossiers (hồ sơ), their legal lifecycle, attachments, steps, pauses and audit log."""
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from accounts.models import Role
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, waiting for the desk")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested by the desk")
+    RECEIVED = "received", _("Received")
+    PROCESSING = "processing", _("Being processed")
+    AWAITING_SUPPLEMENT = (
+        "awaiting_supplement",
+        _("Waiting for the applicant's supplement"),
+    )
+    RESULT_READY = "result_ready", _("Result ready")
+    RETURNED = "returned", _("Result returned")
+    REFUSED = "refused", _("Refused at intake")
+    STOPPED = "stopped", _("Processing stopped")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+FINAL_STATES = frozenset(
+    {State.RETURNED, State.REFUSED, State.STOPPED, State.WITHDRAWN}
+)
+CLOCK_RUNNING_STATES = frozenset({State.RECEIVED, State.PROCESSING})
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    COUNTER = "counter", _("At the counter")
+    POST = "post", _("By post")
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+
+
+class Timeliness(models.TextChoices):
+    EARLY = "early", _("Early")
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+
+
+# Who may perform a transition. Each takes (dossier, user) as django-fsm expects, and
+# also answers for the selectors' scopes, so one rule decides both seeing and acting.
+def is_own_applicant(dossier: "Dossier", user: Any) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.role == Role.APPLICANT
+        and dossier.applicant_id == user.pk
+    )
+
+
+def is_desk_clerk(dossier: "Dossier", user: Any) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.role == Role.CLERK
+        and user.agency_id is not None
+        and dossier.receiving_desk_id == user.agency_id
+    )
+
+
+def is_step_officer(dossier: "Dossier", user: Any) -> bool:
+    step = dossier.current_step
+    if not (user.is_authenticated and user.role == Role.OFFICER and step):
+        return False
+    if step.department_id is not None:
+        return step.department_id == user.department_id
+    return dossier.deciding_agency_id == user.agency_id
+
+
+def is_step_leader(dossier: "Dossier", user: Any) -> bool:
+    step = dossier.current_step
+    return bool(
+        user.is_authenticated
+        and user.role == Role.LEADER
+        and step is not None
+        and step.role == Role.LEADER
+        and dossier.deciding_agency_id == user.agency_id
+    )
+
+
+def is_deciding_leader(dossier: "Dossier", user: Any) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.role == Role.LEADER
+        and dossier.deciding_agency_id == user.agency_id
+    )
+
+
+def is_manager(dossier: "Dossier", user: Any) -> bool:
+    return bool(user.is_authenticated and user.role == Role.MANAGER)
+
+
+def any_of(
+    *rules: Callable[["Dossier", Any], bool],
+) -> Callable[["Dossier", Any], bool]:
+    def allowed(dossier: "Dossier", user: Any) -> bool:
+        return any(rule(dossier, user) for rule in rules)
+
+    allowed.rules = rules  # type: ignore[attr-defined]
+    return allowed
+
+
+# Conditions checked by django-fsm before a transition; each carries the sentence
+# that explains a refusal.
+def mandatory_papers_attached(dossier: "Dossier") -> bool:
+    return not dossier.missing_mandatory_papers()
+
+
+mandatory_papers_attached.reason = _(  # type: ignore[attr-defined]
+    "Attach every mandatory paper before submitting."
+)
+
+
+def has_next_step(dossier: "Dossier") -> bool:
+    return dossier.current_step_index is not None and (
+        dossier.current_step_index + 1 < len(dossier.route)
+    )
+
+
+has_next_step.reason = _(  # type: ignore[attr-defined]
+    "This is the last step of the route: record the decision instead."
+)
+
+
+def at_last_step(dossier: "Dossier") -> bool:
+    return dossier.current_step_index is not None and (
+        dossier.current_step_index + 1 >= len(dossier.route)
+    )
+
+
+at_last_step.reason = _(  # type: ignore[attr-defined]
+    "The decision is recorded at the last step of the route; forward it first."
+)
+
+
+def not_yet_extended(dossier: "Dossier") -> bool:
+    return dossier.extended_due_at is None
+
+
+not_yet_extended.reason = _(  # type: ignore[attr-defined]
+    "The processing time was already extended once (Form 04)."
+)
+
+
+class Dossier(ConcurrentTransitionMixin, models.Model):
+    """One application by one applicant under one procedure, from draft to result."""
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        help_text=_("Empty for a walk-in applicant without an account."),
+    )
+    applicant_name = models.CharField(_("applicant's full name"), max_length=150)
+    applicant_id_number = models.CharField(_("ID number"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=255, blank=True)
+    applicant_language = models.CharField(
+        _("applicant's language"), max_length=8, default="vi"
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        verbose_name=_("procedure"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    procedure_snapshot = models.JSONField(
+        _("procedure as filed"),
+        help_text=_(
+            "Papers, processing time, fees and route when the dossier was filed."
+        ),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    receiving_desk = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("receiving desk"),
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+    )
+    deciding_agency = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("deciding agency"),
+        on_delete=models.PROTECT,
+        related_name="decided_dossiers",
+    )
+    code = models.CharField(
+        _("dossier code"), max_length=64, unique=True, null=True, blank=True
+    )
+    lookup_pin = models.CharField(_("lookup PIN"), max_length=8, blank=True)
+    state = FSMField(
+        _("state"), default=State.DRAFT, choices=State.choices, protected=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+    current_step_index = models.PositiveSmallIntegerField(
+        _("current step"), null=True, blank=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_dossiers",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due (original)"), null=True, blank=True)
+    extended_due_at = models.DateTimeField(_("due (extended)"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for extension"), blank=True)
+    current_due_at = models.DateTimeField(
+        _("due"),
+        null=True,
+        blank=True,
+        help_text=_("The due date in force: extended, and pushed by paused time."),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, blank=True
+    )
+    outcome_reason = models.TextField(_("reasons"), blank=True)
+    timeliness = models.CharField(
+        _("timeliness"), max_length=10, choices=Timeliness.choices, blank=True
+    )
+    result_channel = models.CharField(
+        _("result delivered"), max_length=10, choices=Channel.choices, blank=True
+    )
+    collected_by = models.CharField(_("collected by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["receiving_desk", "state", "current_due_at", "id"],
+                name="dossier_desk_queue",
+            ),
+            models.Index(
+                fields=["deciding_agency", "state", "current_due_at", "id"],
+                name="dossier_agency_queue",
+            ),
+            models.Index(
+                fields=["applicant", "-created_at"], name="dossier_applicant_recent"
+            ),
+            models.Index(fields=["state", "current_due_at"], name="dossier_state_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="returned")
+                | (models.Q(returned_at__isnull=False) & ~models.Q(timeliness="")),
+                name="returned_dossier_is_classified",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state__in=["returned", "result_ready"])
+                | ~models.Q(outcome=""),
+                name="result_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or _("Dossier #%(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("dossiers:detail", kwargs={"pk": self.pk})
+
+    # --- snapshot helpers -------------------------------------------------------
+
+    @property
+    def papers(self) -> list[dict[str, Any]]:
+        return self.procedure_snapshot.get("papers", [])
+
+    @property
+    def route(self) -> list[dict[str, Any]]:
+        return self.procedure_snapshot.get("route", [])
+
+    @property
+    def current_step(self) -> "DossierStep | None":
+        if self.current_step_index is None:
+            return None
+        cache = getattr(self, "_current_step_cache", None)
+        if cache is not None and cache.position == self.current_step_index:
+            return cache
+        step = self.steps.filter(position=self.current_step_index).first()
+        self._current_step_cache = step
+        return step
+
+    def missing_mandatory_papers(self) -> list[dict[str, Any]]:
+        attached = set(
+            self.attachments.filter(kind=AttachmentKind.PAPER).values_list(
+                "paper_index", flat=True
+            )
+        )
+        return [
+            paper
+            for paper in self.papers
+            if paper.get("mandatory") and paper["index"] not in attached
+        ]
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    # --- transitions: they only set fields; services lock, save, log, notify ----
+
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.SUBMITTED,
+        conditions=[mandatory_papers_attached],
+        permission=is_own_applicant,
+    )
+    def submit(self, *, at: datetime) -> None:
+        self.submitted_at = at
+
+    @transition(
+        field=state,
+        source=[State.DRAFT, State.SUBMITTED, State.SUPPLEMENT_REQUESTED],
+        target=State.WITHDRAWN,
+        permission=is_own_applicant,
+    )
+    def withdraw(self, *, at: datetime) -> None:
+        self.closed_at = at
+
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.SUPPLEMENT_REQUESTED,
+        permission=is_desk_clerk,
+    )
+    def request_intake_supplement(self) -> None:
+        """Form 02 at intake: the desk lists every missing or wrong paper at once."""
+
+    @transition(
+        field=state,
+        source=State.SUPPLEMENT_REQUESTED,
+        target=State.SUBMITTED,
+        conditions=[mandatory_papers_attached],
+        permission=is_own_applicant,
+    )
+    def resubmit(self, *, at: datetime) -> None:
+        self.submitted_at = at
+
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.REFUSED,
+        permission=is_desk_clerk,
+    )
+    def refuse(self, *, at: datetime) -> None:
+        """Form 03: refusal at intake, with reasons."""
+        self.closed_at = at
+
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.RECEIVED,
+        conditions=[mandatory_papers_attached],
+        permission=is_desk_clerk,
+    )
+    def receive(self, *, code: str, at: datetime, due: datetime) -> None:
+        """Form 01: the desk accepts an online dossier; the clock starts."""
+        self._start_clock(code=code, at=at, due=due)
+
+    @transition(
+        field=state, source=State.DRAFT, target=State.RECEIVED, permission=is_desk_clerk
+    )
+    def receive_at_counter(self, *, code: str, at: datetime, due: datetime) -> None:
+        """Counter intake: papers checked on the spot, Form 01 issued at once."""
+        self.submitted_at = at
+        self._start_clock(code=code, at=at, due=due)
+
+    def _start_clock(self, *, code: str, at: datetime, due: datetime) -> None:
+        self.code = code
+        self.lookup_pin = f"{secrets.randbelow(10**6):06d}"
+        self.received_at = at
+        self.due_at = due
+        self.current_due_at = due
+
+    @transition(
+        field=state,
+        source=State.RECEIVED,
+        target=State.PROCESSING,
+        permission=any_of(is_desk_clerk, is_manager),
+    )
+    def transfer(self) -> None:
+        """The desk hands the dossier to the deciding agency's first route step."""
+        self.current_step_index = 0
+
+    @transition(
+        field=state,
+        source=State.PROCESSING,
+        target=State.PROCESSING,
+        conditions=[has_next_step],
+        permission=any_of(is_step_officer, is_step_leader),
+    )
+    def forward(self) -> None:
+        """Hand-off to the next step of the route (a line of Form 06)."""
+        self.current_step_index += 1
+
+    @transition(
+        field=state,
+        source=State.PROCESSING,
+        target=State.AWAITING_SUPPLEMENT,
+        permission=any_of(is_step_officer, is_step_leader),
+    )
+    def request_supplement(self) -> None:
+        """Form 02 during processing: the clock pauses until the applicant answers."""
+
+    @transition(
+        field=state,
+        source=State.AWAITING_SUPPLEMENT,
+        target=State.PROCESSING,
+        permission=is_own_applicant,
+    )
+    def supplement(self, *, due: datetime) -> None:
+        """The applicant answers; the paused time moves the due date."""
+        self.current_due_at = due
+
+    @transition(
+        field=state,
+        source=State.PROCESSING,
+        target=State.RESULT_READY,
+        conditions=[at_last_step],
+        permission=any_of(is_step_leader, is_step_officer),
+    )
+    def approve(self, *, at: datetime) -> None:
+        self.outcome = Outcome.APPROVED
+        self.decided_at = at
+
+    @transition(
+        field=state,
+        source=State.PROCESSING,
+        target=State.RESULT_READY,
+        conditions=[at_last_step],
+        permission=any_of(is_step_leader, is_step_officer),
+    )
+    def deny(self, *, at: datetime, reasons: str) -> None:
+        """A denial is a result too: the applicant receives the written reasons."""
+        self.outcome = Outcome.DENIED
+        self.outcome_reason = reasons
+        self.decided_at = at
+
+    @transition(
+        field=state,
+        source=[State.RECEIVED, State.PROCESSING, State.AWAITING_SUPPLEMENT],
+        target=None,
+        conditions=[not_yet_extended],
+        permission=any_of(is_step_officer, is_deciding_leader, is_manager),
+    )
+    def extend(self, *, new_due: datetime, reason: str) -> None:
+        """Form 04: apology and a new date, once, before the due date passes."""
+        self.extended_due_at = new_due
+        self.extension_reason = reason
+        self.current_due_at = new_due
+
+    @transition(
+        field=state,
+        source=[State.RECEIVED, State.PROCESSING, State.AWAITING_SUPPLEMENT],
+        target=State.STOPPED,
+        permission=any_of(is_deciding_leader, is_manager),
+    )
+    def stop(self, *, at: datetime) -> None:
+        """Form 05: processing stops, e.g. at the applicant's request."""
+        self.closed_at = at
+        self.current_step_index = None
+
+    @transition(
+        field=state,
+        source=State.RESULT_READY,
+        target=State.RETURNED,
+        permission=is_desk_clerk,
+    )
+    def return_result(
+        self, *, at: datetime, channel: str, collected_by: str, timeliness: str
+    ) -> None:
+        self.returned_at = at
+        self.closed_at = at
+        self.result_channel = channel
+        self.collected_by = collected_by
+        self.timeliness = timeliness
+        self.current_step_index = None
+
+
+class DossierStep(models.Model):
+    """A step of the dossier's route, with its own due date (a line of Form 06)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("step"), max_length=255)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(
+        "procedures.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossier_steps",
+    )
+    working_days = models.DecimalField(
+        _("working days"), max_digits=5, decimal_places=2
+    )
+    due_at = models.DateTimeField(_("due"))
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("dossier step")
+        verbose_name_plural = _("dossier steps")
+        ordering = ["dossier", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "position"], name="unique_step_position"
+            )
+        ]
+        indexes = [models.Index(fields=["department", "finished_at"], name="step_dept")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttachmentKind(models.TextChoices):
+    PAPER = "paper", _("Paper of the dossier")
+    RESULT = "result", _("Result")
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # A random name: the original one is kept in a field, never in the path.
+    return f"dossiers/{instance.dossier_id}/{secrets.token_hex(16)}"
+
+
+class Attachment(models.Model):
+    """A file of a dossier: a scanned paper or a result, stored outside public URLs."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=AttachmentKind.choices,
+        default=AttachmentKind.PAPER,
+    )
+    paper_index = models.PositiveSmallIntegerField(
+        _("paper"), null=True, blank=True, help_text=_("Index in the filed papers.")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["dossier", "kind", "paper_index", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Pause(models.Model):
+    """Time the clock stood still while waiting for the applicant (pause ledger)."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="pauses"
+    )
+    paused_at = models.DateTimeField(_("paused"))
+    resumed_at = models.DateTimeField(_("resumed"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["dossier", "paused_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=models.Q(resumed_at__isnull=True),
+                name="one_open_pause_per_dossier",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paused_at:%Y-%m-%d %H:%M} – {self.resumed_at or '…'}"
+
+
+class TransitionLog(models.Model):
+    """Append-only record of every state change: who, when, from, to, and why."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="transitions"
+    )
+    transition = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=30, choices=State.choices)
+    to_state = models.CharField(_("to"), max_length=30, choices=State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    step_name = models.CharField(_("step"), max_length=255, blank=True)
+    step_due_at = models.DateTimeField(_("step due"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), db_index=True)
+
+    class Meta:
+        verbose_name = _("transition log entry")
+        verbose_name_plural = _("transition log")
+        ordering = ["dossier", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.from_state} → {self.to_state}"
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.step_due_at is None:
+            return None
+        return self.created_at <= self.step_due_at
+
+
+class SupplementRequest(models.Model):
+    """Form 02: every missing or wrong paper, listed at once ("guide once")."""
+
+    class Stage(models.TextChoices):
+        INTAKE = "intake", _("At intake")
+        PROCESSING = "processing", _("During processing")
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="supplement_requests"
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    items = models.JSONField(
+        _("papers to supplement"),
+        help_text=_("A list of {paper_index, name, guidance}."),
+    )
+    message = models.TextField(_("message to the applicant"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supplement request")
+        verbose_name_plural = _("supplement requests")
+        ordering = ["dossier", "requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.requested_at:%Y-%m-%d}"
+
+
+class DossierCodeCounter(models.Model):
+    """The running number of dossier codes per receiving agency and day."""
+
+    agency = models.ForeignKey(
+        "procedures.Agency", on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="one_counter_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.last_number}"

@@ -1,0 +1,1 @@
+"""Notifications: in-app messages and e-mails to applicants and staff."""
