@@ -16,7 +16,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     if request.user.role == Role.ADMINISTRATOR and request.user.is_staff:
         return redirect("admin:index")
     if request.user.works_at_centre:
-        return redirect("portal:staff_home")
+        return redirect("workspace:dashboard")
     return redirect("accounts:profile")
 
 

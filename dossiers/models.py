@@ -74,8 +74,15 @@ def is_desk_clerk(dossier: "Dossier", user: Any) -> bool:
 
 
 def is_step_officer(dossier: "Dossier", user: Any) -> bool:
+    # An officer acts only on officer steps: a leader's step is the leader's even
+    # when it sits in the officer's own department.
     step = dossier.current_step
-    if not (user.is_authenticated and user.role == Role.OFFICER and step):
+    if not (
+        user.is_authenticated
+        and user.role == Role.OFFICER
+        and step
+        and step.role == Role.OFFICER
+    ):
         return False
     if step.department_id is not None:
         return step.department_id == user.department_id
@@ -102,7 +109,13 @@ def is_deciding_leader(dossier: "Dossier", user: Any) -> bool:
 
 
 def is_manager(dossier: "Dossier", user: Any) -> bool:
-    return bool(user.is_authenticated and user.role == Role.MANAGER)
+    """A centre manager, for dossiers received or decided within their agency tree."""
+    if not (user.is_authenticated and user.role == Role.MANAGER):
+        return False
+    from .selectors import agency_subtree
+
+    scope = agency_subtree(user.agency_id)
+    return dossier.receiving_desk_id in scope or dossier.deciding_agency_id in scope
 
 
 def any_of(
@@ -145,6 +158,15 @@ def at_last_step(dossier: "Dossier") -> bool:
 
 at_last_step.reason = _(  # type: ignore[attr-defined]
     "The decision is recorded at the last step of the route; forward it first."
+)
+
+
+def filed_at_counter(dossier: "Dossier") -> bool:
+    return dossier.channel != Channel.ONLINE
+
+
+filed_at_counter.reason = _(  # type: ignore[attr-defined]
+    "An online dossier is received only after the applicant submits it."
 )
 
 
@@ -384,7 +406,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         self._start_clock(code=code, at=at, due=due)
 
     @transition(
-        field=state, source=State.DRAFT, target=State.RECEIVED, permission=is_desk_clerk
+        field=state,
+        source=State.DRAFT,
+        target=State.RECEIVED,
+        conditions=[filed_at_counter],
+        permission=is_desk_clerk,
     )
     def receive_at_counter(self, *, code: str, at: datetime, due: datetime) -> None:
         """Counter intake: papers checked on the spot, Form 01 issued at once."""

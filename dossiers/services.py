@@ -60,6 +60,8 @@ class TransitionRefused(PermissionDenied):
 APPLICANT_NOTICES = frozenset(
     {
         "submit",
+        "resubmit",
+        "supplement",
         "request_intake_supplement",
         "refuse",
         "receive",
@@ -85,15 +87,16 @@ def refusal_reason(dossier: Dossier, action: str, user: Any) -> str | None:
         return _("This cannot be done while the dossier is “%(state)s”.") % {
             "state": dossier.get_state_display()
         }
-    transition = meta.get_transition(dossier.state)
-    for condition in transition.conditions:
-        if not condition(dossier):
-            return str(condition.reason)
+    # Permission first: someone who may not act learns that, not what is missing.
     if not meta.has_transition_perm(dossier, dossier.state, user):
         return _(
             "Your role does not allow this action on this dossier, or the dossier "
             "is not in your queue."
         )
+    transition = meta.get_transition(dossier.state)
+    for condition in transition.conditions:
+        if not condition(dossier):
+            return str(condition.reason)
     return None
 
 
@@ -524,6 +527,13 @@ def dossier_receive_at_counter(
         raise TransitionRefused(
             _("Only a one-stop-shop clerk receives at the counter.")
         )
+    if not procedure.is_public or not (
+        (channel == Channel.COUNTER and procedure.via_counter)
+        or (channel == Channel.POST and procedure.via_post)
+    ):
+        raise ValidationError(
+            {"procedure": _("This procedure is not received this way.")}
+        )
     at = _now(at)
     dossier = _new_dossier(
         procedure=procedure,
@@ -571,6 +581,9 @@ def dossier_transfer(
     """The desk passes the dossier to the deciding agency; each step gets its due."""
     dossier = _lock(dossier, expected_version)
     at = _now(at)
+    reason = refusal_reason(dossier, "transfer", actor)
+    if reason:
+        raise TransitionRefused(reason)
     if not dossier.route:
         raise TransitionRefused(
             _("The procedure has no processing route; ask the administrator.")
@@ -699,11 +712,11 @@ def dossier_supplement(
     pause = dossier.pauses.get(resumed_at__isnull=True)
     pause.resumed_at = at
     pause.save(update_fields=["resumed_at"])
-    calendar = _calendar_for(dossier.received_at, at)
-    base = dossier.extended_due_at or dossier.due_at
-    pauses = list(dossier.pauses.values_list("paused_at", "resumed_at"))
-    new_due = deadlines.extend_for_pauses(base, pauses, calendar, at)
+    calendar = _calendar_for(dossier.received_at, dossier.current_due_at, at)
+    # The due date in force already holds earlier pauses and any extension (Form 04
+    # sets its date against it): this pause alone moves it, as it moves the steps.
     paused = deadlines.working_time_between(pause.paused_at, at, calendar)
+    new_due = deadlines.add_working_time(dossier.current_due_at, paused, calendar)
     for step in dossier.steps.filter(finished_at__isnull=True):
         step.due_at = deadlines.add_working_time(step.due_at, paused, calendar)
         step.save(update_fields=["due_at"])
@@ -831,6 +844,9 @@ def dossier_return_result(
     """The result is handed over; the dossier is classified early, on time or late."""
     dossier = _lock(dossier, expected_version)
     at = _now(at)
+    reason = refusal_reason(dossier, "return_result", actor)
+    if reason:
+        raise TransitionRefused(reason)
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Choose how the result was delivered.")})
     if channel == Channel.COUNTER:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "workcalendar",
     "dossiers",
     "notifications",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -166,12 +167,25 @@ else:
     _broker_dir = VAR_DIR / "celery-broker"
     (_broker_dir / "out").mkdir(parents=True, exist_ok=True)
     (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
+    (_broker_dir / "control").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+# One cache shared by every process when Redis is there (rate limits must be shared).
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ACKS_LATE = True
@@ -214,6 +228,10 @@ OFFICE_HOURS = env("OFFICE_HOURS", default="07:30-11:30,13:00-17:00")
 DOSSIER_CODE_FORMAT = env(
     "DOSSIER_CODE_FORMAT", default="{agency}-{date:%y%m%d}-{number:04d}"
 )
+
+# Public tracking: wrong code/PIN guesses allowed per client before HTTP 429.
+TRACKING_MAX_FAILURES = env.int("TRACKING_MAX_FAILURES", default=10)
+TRACKING_BLOCK_SECONDS = env.int("TRACKING_BLOCK_SECONDS", default=900)
 
 # The centre this installation serves, shown in the header and on printed forms.
 CENTRE_NAME = env(

@@ -293,6 +293,7 @@ def seed_accounts(password: str = DEMO_PASSWORD) -> list[User]:
 
 def seed_demo(password: str = DEMO_PASSWORD) -> None:
     """Create or refresh everything the demo shows; safe to run again."""
+    from dossiers.demo import seed_dossiers
     from procedures.demo import seed_catalogue
     from workcalendar.demo import seed_calendar
 
@@ -300,3 +301,4 @@ def seed_demo(password: str = DEMO_PASSWORD) -> None:
     seed_agencies()
     users = seed_accounts(password)
     seed_catalogue(actor=next(u for u in users if u.username == "admin"))
+    seed_dossiers(password=password)

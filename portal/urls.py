@@ -7,6 +7,5 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("staff/", views.staff_home, name="staff_home"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,7 +1,5 @@
 """Views of the portal shell: home pages, health check and error pages."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -12,17 +10,6 @@ from .health import broker_status, database_status
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
-
-
-@login_required
-def staff_home(request: HttpRequest) -> HttpResponse:
-    if not request.user.works_at_centre:
-        raise PermissionDenied
-    return render(
-        request,
-        "portal/staff_home.html",
-        {"services": [database_status(), broker_status()]},
-    )
 
 
 @never_cache

@@ -38,8 +38,10 @@ def pytest_configure(config) -> None:
 
 
 @pytest.fixture
-def demo(db) -> None:
-    """The demo centre: agencies, departments and one account per role."""
+def demo(db, settings, tmp_path) -> None:
+    """The demo centre: agencies, departments, one account per role, and dossiers."""
+    # The demo dossiers' papers are files: keep them out of the developer's media.
+    settings.MEDIA_ROOT = tmp_path
     seed_demo(DEMO_PASSWORD)
 
 
@@ -100,3 +102,50 @@ def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def file_online(demo, media):
+    """A function filing an online dossier for the citizen, submitted."""
+    from dossiers import services
+    from procedures.models import Procedure
+    from tests.factories import demo_user, pdf
+
+    def make(code: str = "1.004873", at=None):
+        citizen = demo_user("citizen")
+        procedure = Procedure.objects.get(code=code)
+        dossier = services.dossier_create_draft(applicant=citizen, procedure=procedure)
+        for paper in dossier.papers:
+            if paper["mandatory"]:
+                services.dossier_attach_paper(
+                    dossier=dossier,
+                    actor=citizen,
+                    paper_index=paper["index"],
+                    upload=pdf(),
+                )
+        services.dossier_submit(dossier=dossier, actor=citizen, at=at)
+        dossier.refresh_from_db()
+        return dossier
+
+    return make
+
+
+@pytest.fixture
+def in_processing(file_online):
+    """A dossier received and transferred: at the officer's review step."""
+    from dossiers import services
+    from tests.factories import demo_user
+
+    dossier = file_online()
+    clerk = demo_user("clerk")
+    services.dossier_receive(dossier=dossier, actor=clerk)
+    services.dossier_transfer(dossier=dossier, actor=clerk)
+    dossier.refresh_from_db()
+    return dossier

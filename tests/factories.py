@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role, User
 from procedures.models import (
@@ -115,3 +116,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 def demo_user(username: str):
     """A demo account by name (needs the ``demo`` fixture)."""
     return User.objects.get(username=username)
+
+
+def pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
+    """A small upload that is a real PDF header, as a scanner would send."""
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4\n%test\n", content_type="application/pdf"
+    )

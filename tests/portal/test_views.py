@@ -64,7 +64,7 @@ def test_healthz_is_503_when_broker_is_unreachable(client, monkeypatch):
 def test_staff_home_refuses_citizens(client, demo):
     """A citizen who opens the staff workspace gets the Vietnamese 403 page."""
     client.login(username="citizen", password="onecenter-demo")
-    response = client.get(reverse("portal:staff_home"))
+    response = client.get(reverse("workspace:dashboard"))
     assert response.status_code == 403
     assert "Bạn không có quyền" in response.content.decode()
 
@@ -72,7 +72,7 @@ def test_staff_home_refuses_citizens(client, demo):
 @pytest.mark.django_db
 def test_staff_home_requires_login(client):
     """An anonymous visitor is sent to the login page."""
-    response = client.get(reverse("portal:staff_home"))
+    response = client.get(reverse("workspace:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
@@ -82,7 +82,7 @@ def test_staff_home_requires_login(client):
 def test_staff_home_shows_workplace(client, demo, username):
     """Each staff member sees their role and agency on the workspace page."""
     client.login(username=username, password="onecenter-demo")
-    response = client.get(reverse("portal:staff_home"))
+    response = client.get(reverse("workspace:dashboard"))
     assert response.status_code == 200
     user = response.context["user"]
     assert user.get_role_display() in response.content.decode()

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dossiers.models import Dossier
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 
 
@@ -32,3 +33,4 @@ class Command(BaseCommand):
                 f"Demo data ready. Accounts: {names} (password '{DEMO_PASSWORD}')."
             )
         )
+        self.stdout.write(f"Dossiers in the database: {Dossier.objects.count()}.")

@@ -1,0 +1,103 @@
+"""Browser journeys of the staff: counter intake, intake check, processing, return."""
+
+import pytest
+from playwright.sync_api import expect
+
+from dossiers import services
+from dossiers.models import Dossier, State
+from tests.conftest import login
+from tests.factories import UserFactory, demo_user
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_clerk_receives_a_walk_in_dossier_and_opens_form_01(page, demo, media):
+    """At the counter the clerk picks the procedure, ticks the papers, receives,
+    and gets the receipt slip with its PDF."""
+    login(page, "clerk")
+    page.get_by_role("link", name="Tiếp nhận tại quầy").click()
+    page.get_by_label("Thủ tục").select_option("1.001193")
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.get_by_label("Họ và tên").fill("Lê Thị Mai")
+    page.get_by_label("Số định danh cá nhân").fill("001190099999")
+    page.get_by_label("Số điện thoại").fill("0912345000")
+    for checkbox in page.locator("input[name$='-received']").all()[:3]:
+        checkbox.check()
+    page.get_by_role("button", name="Tiếp nhận và in Mẫu 01").click()
+    expect(page.get_by_text("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")).to_be_visible()
+    dossier = Dossier.objects.get(applicant_name="Lê Thị Mai")
+    expect(page.get_by_text(dossier.code).first).to_be_visible()
+    response = page.request.get(page.url + "?format=pdf")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+
+
+def test_clerk_requests_a_supplement_for_an_online_dossier(page, file_online):
+    """The clerk marks a paper as needing correction and sends Form 02."""
+    dossier = file_online()
+    login(page, "clerk")
+    page.goto(f"/staff/dossiers/{dossier.pk}/")
+    page.locator("label[for='v-0-invalid']").click()
+    page.fill("#note-0", "Tờ khai chưa có chữ ký")
+    page.get_by_role("button", name="Lưu kết quả kiểm tra").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu kết quả kiểm tra")
+    page.get_by_role("button", name="Yêu cầu bổ sung hồ sơ (Mẫu 02)").click()
+    expect(page.locator("#id_paper-0-guidance")).to_have_value("Tờ khai chưa có chữ ký")
+    page.get_by_label("Nội dung gửi người nộp hồ sơ").fill("Vui lòng ký tờ khai.")
+    page.locator("#act-request_intake_supplement button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã gửi yêu cầu bổ sung")
+    dossier.refresh_from_db()
+    assert dossier.state == State.SUPPLEMENT_REQUESTED
+
+
+def test_officer_and_leader_take_a_dossier_to_its_result(page, in_processing):
+    """The officer forwards, the leader approves, the clerk hands back the result;
+    a citizen and an officer of another department are refused on the way."""
+    url = f"/staff/dossiers/{in_processing.pk}/"
+    login(page, "officer")
+    page.goto(url)
+    page.get_by_role("button", name="Chuyển bước tiếp theo").click()
+    page.locator("#act-forward button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Đã chuyển hồ sơ sang bước tiếp theo"
+    )
+    page.context.clear_cookies()
+
+    officer = demo_user("officer")
+    outsider = UserFactory(
+        username="outsider",
+        role="officer",
+        agency=officer.agency,
+        department=officer.agency.departments.get(code="van-hoa-xa-hoi"),
+    )
+    login(page, outsider.username)
+    assert page.goto(url).status == 404
+    page.context.clear_cookies()
+
+    login(page, "citizen")
+    assert page.goto(url).status == 403
+    page.context.clear_cookies()
+
+    login(page, "leader")
+    page.goto(url)
+    page.get_by_role("button", name="Chấp thuận", exact=True).click()
+    page.locator("#act-approve button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Đã ghi nhận kết quả: chấp thuận"
+    )
+    in_processing.refresh_from_db()
+    assert in_processing.state == State.RESULT_READY
+    page.context.clear_cookies()
+
+    login(page, "clerk")
+    page.goto(url)
+    page.get_by_role("button", name="Trả kết quả").click()
+    page.get_by_label("Hình thức trả").select_option("counter")
+    page.get_by_label("Người nhận kết quả").fill("Nguyễn Văn An")
+    page.get_by_label("Đã kiểm tra giấy tờ tùy thân").check()
+    page.locator("#act-return_result button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã trả kết quả")
+    in_processing.refresh_from_db()
+    assert in_processing.state == State.RETURNED
+    assert services.refusal_reason(in_processing, "return_result", demo_user("clerk"))

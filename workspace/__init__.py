@@ -1,0 +1,1 @@
+"""The staff workspace: dashboard, worklist, intake, processing and printed forms."""
