@@ -574,7 +574,9 @@ def seed_dossiers(
         ).exists():
             return {}
         seeder = _Seeder(now or timezone.now())
-        pks = [dossier.pk for dossier in seeder.run(DEMO_DOSSIERS)]
+        # The history is replayed, not lived: applicants get no notices for it.
+        with services.notifications_muted():
+            pks = [dossier.pk for dossier in seeder.run(DEMO_DOSSIERS)]
         rows = (
             Dossier.objects.filter(pk__in=pks)
             .order_by()

@@ -35,6 +35,15 @@ FINAL_STATES = frozenset(
     {State.RETURNED, State.REFUSED, State.STOPPED, State.WITHDRAWN}
 )
 CLOCK_RUNNING_STATES = frozenset({State.RECEIVED, State.PROCESSING})
+# What staff still have to act on: the worklist's default and its partial indexes.
+WORK_STATES = (
+    State.SUBMITTED,
+    State.SUPPLEMENT_REQUESTED,
+    State.RECEIVED,
+    State.PROCESSING,
+    State.AWAITING_SUPPLEMENT,
+    State.RESULT_READY,
+)
 
 
 class Channel(models.TextChoices):
@@ -287,6 +296,23 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 fields=["applicant", "-created_at"], name="dossier_applicant_recent"
             ),
             models.Index(fields=["state", "current_due_at"], name="dossier_state_due"),
+            # Most dossiers of a large centre are closed; the open ones are what
+            # the worklist pages through, by due date, without sorting.
+            models.Index(
+                fields=["receiving_desk", "current_due_at", "id"],
+                condition=models.Q(state__in=WORK_STATES),
+                name="dossier_desk_open_due",
+            ),
+            models.Index(
+                fields=["deciding_agency", "current_due_at", "id"],
+                condition=models.Q(state__in=WORK_STATES),
+                name="dossier_agency_open_due",
+            ),
+            models.Index(
+                fields=["current_due_at", "id"],
+                condition=models.Q(state__in=WORK_STATES),
+                name="dossier_open_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

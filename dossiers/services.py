@@ -7,7 +7,9 @@ serialised: the second sees the first's change and is told so, and a failure
 part-way leaves the database as it was.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
@@ -165,9 +167,28 @@ def _perform(
     return log
 
 
+# Seeding history (demo data, imports) replays transitions that happened long ago;
+# the applicants must not be told about them again.
+_notifications_muted: ContextVar[bool] = ContextVar(
+    "notifications_muted", default=False
+)
+
+
+@contextmanager
+def notifications_muted() -> Iterator[None]:
+    """Within this block, transitions are logged but nobody is notified."""
+    token = _notifications_muted.set(True)
+    try:
+        yield
+    finally:
+        _notifications_muted.reset(token)
+
+
 def _notify_on_commit(log: TransitionLog) -> None:
     from notifications.tasks import send_transition_notice
 
+    if _notifications_muted.get():
+        return
     send_transition_notice.delay_on_commit(log.pk)
 
 

@@ -255,3 +255,10 @@ def test_seeding_again_adds_nothing(seeded):
         User.objects.count(),
     )
     assert after == before
+
+
+def test_seeding_history_notifies_nobody(centre, django_capture_on_commit_callbacks):
+    """Replayed demo history schedules no notice to any applicant."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        seed_dossiers(now=WEDNESDAY)
+    assert callbacks == []
