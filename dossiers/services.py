@@ -828,6 +828,13 @@ def dossier_extend(
         note=reason,
         args={"new_due": new_due, "reason": reason},
     )
+    # The extra time belongs to the work still to do: the last step ends with the
+    # dossier, as it did before the extension.
+    last_step = (
+        dossier.steps.filter(finished_at__isnull=True).order_by("position").last()
+    )
+    if last_step is not None:
+        DossierStep.objects.filter(pk=last_step.pk).update(due_at=new_due)
     return dossier
 
 

@@ -648,6 +648,8 @@ def test_an_extension_keeps_the_original_due_date_beside_the_new_one(
     assert dossier.current_due_at == at("2026-12-09 17:00")
     assert dossier.extension_reason == "Cần xác minh tại nơi cư trú cũ."
     assert dossier.state == State.PROCESSING
+    # The route's last step now ends with the extended date.
+    assert dossier.steps.order_by("position").last().due_at == at("2026-12-09 17:00")
 
 
 def test_a_dossier_is_extended_only_once(processing, people) -> None:
