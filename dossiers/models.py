@@ -295,6 +295,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["applicant", "-created_at"], name="dossier_applicant_recent"
             ),
+            models.Index(fields=["applicant_id_number"], name="dossier_id_number"),
             models.Index(fields=["state", "current_due_at"], name="dossier_state_due"),
             # Most dossiers of a large centre are closed; the open ones are what
             # the worklist pages through, by due date, without sorting.

@@ -278,3 +278,18 @@ def test_register_lists_received_dossiers(client, in_processing):
         {"format": "pdf", "date_from": "2020-01-01", "date_to": "2020-12-31"},
     )
     assert pdf_response["Content-Type"] == "application/pdf"
+
+
+def test_worklist_searches_by_code_id_number_and_name(client, in_processing):
+    """Search finds a dossier by its code (or its prefix), ID number or a name part."""
+    login(client, "clerk")
+    url = reverse("workspace:dossier_list")
+    for query in (
+        in_processing.code,
+        in_processing.code[:18].lower(),
+        in_processing.applicant_id_number,
+        in_processing.applicant_name.split()[-1].lower(),
+    ):
+        rows = client.get(url, {"q": query}).context["rows"]
+        assert in_processing in rows, query
+    assert client.get(url, {"q": "999999999999"}).context["rows"] == []
