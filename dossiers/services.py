@@ -125,6 +125,13 @@ def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
     return locked
 
 
+def _check(dossier: Dossier, action: str, actor: Any) -> None:
+    """Refuse now, before any side work, if ``actor`` cannot do ``action``."""
+    reason = refusal_reason(dossier, action, actor)
+    if reason:
+        raise TransitionRefused(reason)
+
+
 def _require(text: str, field: str, message: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -504,6 +511,21 @@ def dossier_refuse(
     return dossier
 
 
+def _start_clock(
+    dossier: Dossier, action: str, actor: User, *, at: datetime, note: str
+) -> None:
+    """Issue the code and the due date, then record the receipt (Form 01)."""
+    code = issue_dossier_code(dossier.receiving_desk, at)
+    _perform(
+        dossier,
+        action,
+        actor,
+        at=at,
+        note=note,
+        args={"code": code, "at": at, "due": _due(dossier, at)},
+    )
+
+
 @transaction.atomic
 def dossier_receive(
     *,
@@ -516,18 +538,8 @@ def dossier_receive(
     """Form 01: the desk accepts an online dossier; code issued, clock started."""
     dossier = _lock(dossier, expected_version)
     at = _now(at)
-    reason = refusal_reason(dossier, "receive", actor)
-    if reason:
-        raise TransitionRefused(reason)
-    code = issue_dossier_code(dossier.receiving_desk, at)
-    _perform(
-        dossier,
-        "receive",
-        actor,
-        at=at,
-        note=note,
-        args={"code": code, "at": at, "due": _due(dossier, at)},
-    )
+    _check(dossier, "receive", actor)
+    _start_clock(dossier, "receive", actor, at=at, note=note)
     return dossier
 
 
@@ -571,18 +583,8 @@ def dossier_receive_at_counter(
             paper_index=paper_index,
             actor=clerk,
         )
-    reason = refusal_reason(dossier, "receive_at_counter", clerk)
-    if reason:
-        raise TransitionRefused(reason)
-    code = issue_dossier_code(dossier.receiving_desk, at)
-    _perform(
-        dossier,
-        "receive_at_counter",
-        clerk,
-        at=at,
-        note=note,
-        args={"code": code, "at": at, "due": _due(dossier, at)},
-    )
+    _check(dossier, "receive_at_counter", clerk)
+    _start_clock(dossier, "receive_at_counter", clerk, at=at, note=note)
     return dossier
 
 
@@ -602,9 +604,7 @@ def dossier_transfer(
     """The desk passes the dossier to the deciding agency; each step gets its due."""
     dossier = _lock(dossier, expected_version)
     at = _now(at)
-    reason = refusal_reason(dossier, "transfer", actor)
-    if reason:
-        raise TransitionRefused(reason)
+    _check(dossier, "transfer", actor)
     if not dossier.route:
         raise TransitionRefused(
             _("The procedure has no processing route; ask the administrator.")
@@ -727,9 +727,7 @@ def dossier_supplement(
     """The applicant answers; the pause closes and every open due date moves."""
     dossier = _lock(dossier, expected_version)
     at = _now(at)
-    reason = refusal_reason(dossier, "supplement", actor)
-    if reason:
-        raise TransitionRefused(reason)
+    _check(dossier, "supplement", actor)
     pause = dossier.pauses.get(resumed_at__isnull=True)
     pause.resumed_at = at
     pause.save(update_fields=["resumed_at"])
@@ -872,9 +870,7 @@ def dossier_return_result(
     """The result is handed over; the dossier is classified early, on time or late."""
     dossier = _lock(dossier, expected_version)
     at = _now(at)
-    reason = refusal_reason(dossier, "return_result", actor)
-    if reason:
-        raise TransitionRefused(reason)
+    _check(dossier, "return_result", actor)
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Choose how the result was delivered.")})
     if channel == Channel.COUNTER:
