@@ -149,9 +149,7 @@ def _perform(
     args: dict[str, Any] | None = None,
 ) -> TransitionLog:
     """Run one transition on a locked dossier, save it and log it."""
-    reason = refusal_reason(dossier, action, actor)
-    if reason:
-        raise TransitionRefused(reason)
+    _check(dossier, action, actor)
     from_state = dossier.state
     step = dossier.current_step
     getattr(dossier, action)(**(args or {}))
@@ -807,9 +805,7 @@ def dossier_extend(
     dossier = _lock(dossier, expected_version)
     at = _now(at)
     reason = _require(reason, "reason", _("Give the reason for the extension."))
-    refusal = refusal_reason(dossier, "extend", actor)
-    if refusal:
-        raise TransitionRefused(refusal)
+    _check(dossier, "extend", actor)
     if at >= dossier.current_due_at:
         raise ValidationError(
             {"new_due": _("The due date has passed: an extension must come before it.")}
