@@ -58,6 +58,12 @@ class User(AbstractUser):
         blank=True,
         related_name="staff",
     )
+    email_verified_at = models.DateTimeField(
+        _("e-mail verified"),
+        null=True,
+        blank=True,
+        help_text=_("When the owner confirmed the address through the link e-mailed."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -1,16 +1,53 @@
-"""Public views of dossiers: tracking by code and lookup PIN."""
+"""Views of dossiers for the public and for applicants.
+
+Public: tracking and rating by code and lookup PIN. Applicants: filing online, their
+list of dossiers, each dossier's page, supplements, withdrawal, slips and results.
+Every applicant URL loads the dossier through ``dossiers_visible_to`` first, so
+anyone else's dossier, paper or result answers 404 whatever the method.
+"""
 
 import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from .models import Dossier
+from feedback.forms import PublicRatingForm, RatingForm
+from feedback.services import rating_of, rating_submit
+from procedures.models import Procedure
+from procedures.selectors import public_procedure
+from workspace.printing import PdfUnavailable, pdf_response, render_pdf
+
+from . import filing, services
+from .forms import ApplicantDetailsForm, NoteForm, PaperUploadsForm
+from .models import Attachment, AttachmentKind, Channel, Dossier, State
+from .selectors import applicant_dossier_pages, applicant_dossiers
+from .slips import issued_slips, slip_context
+from .timeline import applicant_timeline, stages
 from .tracking import public_status
+
+NOT_FOUND = gettext_lazy(
+    "No dossier matches this code and PIN. Check both against your receipt."
+)
+THANKS = gettext_lazy("Thank you for rating the service. Your answer has been saved.")
+
+
+# --- public: tracking and rating by code and PIN -------------------------------------
 
 
 def _client_key(request: HttpRequest) -> str:
@@ -18,48 +55,535 @@ def _client_key(request: HttpRequest) -> str:
     return "track-failures:" + hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
+def _blocked(request: HttpRequest) -> bool:
+    return cache.get(_client_key(request), 0) >= settings.TRACKING_MAX_FAILURES
+
+
+def _find_by_code(request: HttpRequest, code: str, pin: str) -> Dossier | None:
+    """The dossier with this code and PIN; a miss counts towards the block.
+
+    A wrong PIN for a real code and an unknown code are the same miss, so codes
+    printed on paper cannot be used to enumerate anyone's dossiers.
+    """
+    dossier = (
+        Dossier.objects.filter(code=code)
+        .select_related("procedure")
+        .only(
+            "code",
+            "lookup_pin",
+            "state",
+            "current_due_at",
+            "procedure__name",
+            "procedure__code",
+            "received_at",
+            "outcome",
+            "current_step_index",
+            "timeliness",
+            "returned_at",
+            "decided_at",
+            "channel",
+        )
+        .first()
+    )
+    if dossier and constant_time_compare(dossier.lookup_pin, pin):
+        return dossier
+    key = _client_key(request)
+    cache.set(key, cache.get(key, 0) + 1, settings.TRACKING_BLOCK_SECONDS)
+    return None
+
+
 @never_cache
 def track(request: HttpRequest) -> HttpResponse:
     """Status of a dossier for whoever holds its code and lookup PIN (Form 01).
 
-    A wrong PIN for a real code answers exactly like an unknown code, and repeated
-    failures from one client are refused with 429 for a while, so codes printed on
-    paper cannot be used to enumerate anyone's dossiers.
+    Repeated failures from one client are refused with 429 for a while.
     """
     code = request.GET.get("code", "").strip()[:64]
     pin = request.GET.get("pin", "").strip()[:8]
     context: dict[str, object] = {"code": code, "pin": pin}
-    key = _client_key(request)
-    failures = cache.get(key, 0)
-    if failures >= settings.TRACKING_MAX_FAILURES:
+    if _blocked(request):
         context["blocked"] = True
         return render(request, "dossiers/track.html", context, status=429)
     if code and pin:
-        dossier = (
-            Dossier.objects.filter(code=code)
-            .select_related("procedure")
-            .only(
-                "code",
-                "lookup_pin",
-                "state",
-                "current_due_at",
-                "procedure__name",
-                "procedure__code",
-                "received_at",
-                "outcome",
-                "current_step_index",
-                "timeliness",
-                "returned_at",
-                "decided_at",
-                "channel",
-            )
-            .first()
-        )
-        if dossier and constant_time_compare(dossier.lookup_pin, pin):
-            context["status"] = public_status(dossier)
-        else:
-            cache.set(key, failures + 1, settings.TRACKING_BLOCK_SECONDS)
+        dossier = _find_by_code(request, code, pin)
+        if dossier is None:
             context["not_found"] = True
+        else:
+            context.update(_tracked(dossier, code, pin))
     elif code or pin:
         context["incomplete"] = True
     return render(request, "dossiers/track.html", context)
+
+
+def _tracked(dossier: Dossier, code: str, pin: str) -> dict[str, object]:
+    returned = dossier.state == State.RETURNED
+    return {
+        "status": public_status(dossier),
+        "stages": stages(dossier.state, from_receipt=True),
+        "rated": returned and rating_of(dossier) is not None,
+        "rating_form": (
+            PublicRatingForm(initial={"code": code, "pin": pin}) if returned else None
+        ),
+    }
+
+
+@never_cache
+def track_rate(request: HttpRequest) -> HttpResponse:
+    """The satisfaction survey by code and PIN, for applicants without an account."""
+    form = PublicRatingForm(
+        request.POST or None, initial={"code": request.GET.get("code", "")[:64]}
+    )
+    if _blocked(request):
+        context = {"form": form, "blocked": True}
+        return render(request, "dossiers/rate_public.html", context, status=429)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        dossier = _find_by_code(request, data["code"].strip(), data["pin"].strip())
+        try:
+            if dossier is None:
+                raise ValidationError(NOT_FOUND)
+            rating_submit(
+                dossier=dossier, scores=form.scores(), comment=data["comment"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, THANKS)
+            return redirect("dossiers:track")
+    status = 400 if form.errors else 200
+    return render(request, "dossiers/rate_public.html", {"form": form}, status=status)
+
+
+# --- the applicant's dossiers -----------------------------------------------------
+
+
+def applicant_required(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_applicant:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def own_dossier(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Load the dossier from the applicant's own scope before anything else."""
+
+    @applicant_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any):
+        dossier = get_object_or_404(applicant_dossier_pages(request.user), pk=pk)
+        return view(request, dossier, *args, **kwargs)
+
+    return wrapped
+
+
+@applicant_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    page = Paginator(
+        applicant_dossiers(request.user), settings.CITIZEN_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(request, "dossiers/my_list.html", {"page": page})
+
+
+@applicant_required
+def file(request: HttpRequest, code: str) -> HttpResponse:
+    """Start an online dossier: the applicant's details, prefilled from the profile."""
+    procedure = _online_procedure(code)
+    form = ApplicantDetailsForm(
+        request.POST or None, initial=ApplicantDetailsForm.initial_for(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.dossier_create_draft(
+                applicant=request.user,
+                procedure=procedure,
+                details=form.details(request.LANGUAGE_CODE),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Draft saved. Now attach the papers."))
+            return redirect("dossiers:draft", pk=dossier.pk)
+    drafts = applicant_dossiers(request.user).filter(
+        procedure=procedure, state=State.DRAFT
+    )[:3]
+    return render(
+        request,
+        "dossiers/file_start.html",
+        {"procedure": procedure, "form": form, **_errors(form), "drafts": drafts},
+        status=400 if form.errors else 200,
+    )
+
+
+def _online_procedure(code: str) -> Procedure:
+    try:
+        procedure = public_procedure(code)
+    except Procedure.DoesNotExist as exc:
+        raise Http404 from exc
+    if not procedure.accepts_online_filing:
+        raise Http404
+    return procedure
+
+
+@own_dossier
+def draft(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    """The draft: details, one upload per paper, save for later or submit."""
+    if dossier.state != State.DRAFT:
+        return redirect(dossier)
+    details = ApplicantDetailsForm(
+        request.POST or None, initial=ApplicantDetailsForm.initial_for(dossier)
+    )
+    papers = PaperUploadsForm(
+        request.POST or None, request.FILES or None, papers=dossier.papers
+    )
+    if request.method == "POST":
+        done = _save_draft(request, dossier, details, papers)
+        if done is not None:
+            return done
+    return _papers_page(
+        request, "dossiers/draft.html", dossier, papers, [details, papers]
+    )
+
+
+def _save_draft(
+    request: HttpRequest,
+    dossier: Dossier,
+    details: ApplicantDetailsForm,
+    papers: PaperUploadsForm,
+) -> HttpResponse | None:
+    """Keep what passed, submit if asked; None re-renders the page with errors."""
+    valid = details.is_valid() & papers.is_valid()
+    asked = "submit" in request.POST
+    try:
+        saved = filing.dossier_save_draft(
+            dossier=dossier,
+            actor=request.user,
+            details=details.details(dossier.applicant_language)
+            if details.is_valid()
+            else None,
+            uploads=papers.valid_uploads(),
+            submit=asked and valid,
+        )
+    except PermissionDenied as exc:
+        papers.add_error(None, str(exc))
+        return None
+    if saved.submitted:
+        return redirect("dossiers:submitted", pk=dossier.pk)
+    if asked:
+        # Guide once: every missing paper is named now, with any refused file.
+        missing = dossier.missing_mandatory_papers() if not valid else saved.missing
+        papers.add_missing(
+            [p for p in missing if papers.field_name(p["index"]) not in papers.errors]
+        )
+    if valid and not asked:
+        messages.success(
+            request,
+            _("Draft saved. You can finish it at any time from “My dossiers”."),
+        )
+        return redirect("dossiers:draft", pk=dossier.pk)
+    if saved.stored:
+        messages.info(request, _("The files that passed the checks were saved."))
+    return None
+
+
+@own_dossier
+@require_POST
+def upload_paper(request: HttpRequest, dossier: Dossier, index: int) -> HttpResponse:
+    """One paper's scans, sent on their own (the progress bar's request)."""
+    paper = next((p for p in dossier.papers if p["index"] == index), None)
+    if paper is None:
+        raise Http404
+    form = PaperUploadsForm(request.POST, request.FILES, papers=[paper])
+    form.is_valid()
+    name = form.field_name(index)
+    if not form.errors and not form.valid_uploads():
+        form.add_error(name, _("Choose a file first."))
+    try:
+        stored = filing.dossier_attach_papers(
+            dossier=dossier, actor=request.user, uploads=form.valid_uploads()
+        )
+    except PermissionDenied as exc:
+        form.add_error(name, str(exc))
+        stored = []
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return _paper_row_fragment(request, dossier, form)
+    for error in form.errors.get(name, []):
+        messages.error(request, error)
+    if stored:
+        messages.success(request, _("File attached."))
+    return redirect(_papers_url(dossier))
+
+
+@own_dossier
+@require_POST
+def remove_paper(
+    request: HttpRequest, dossier: Dossier, attachment_pk: int
+) -> HttpResponse:
+    attachment = get_object_or_404(
+        dossier.attachments.filter(kind=AttachmentKind.PAPER), pk=attachment_pk
+    )
+    try:
+        filing.dossier_remove_paper(
+            dossier=dossier, actor=request.user, attachment=attachment
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("“%(name)s” was removed.") % {"name": attachment.original_name},
+        )
+    return redirect(_papers_url(dossier))
+
+
+def _papers_url(dossier: Dossier) -> str:
+    if dossier.state == State.DRAFT:
+        return reverse("dossiers:draft", args=[dossier.pk])
+    if dossier.state in filing.SUPPLEMENT_STATES:
+        return reverse("dossiers:supplement", args=[dossier.pk])
+    return dossier.get_absolute_url()
+
+
+@own_dossier
+def submitted(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    """What happens next, right after the applicant submits."""
+    if dossier.state != State.SUBMITTED:
+        return redirect(dossier)
+    return render(request, "dossiers/submitted.html", {"dossier": dossier})
+
+
+@own_dossier
+def detail(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    return _detail_page(request, dossier, RatingForm())
+
+
+@own_dossier
+@require_POST
+def rate(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, dossier, form, status=400)
+    try:
+        rating_submit(
+            dossier=dossier,
+            actor=request.user,
+            scores=form.scores(),
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, THANKS)
+    return redirect(reverse("dossiers:detail", args=[dossier.pk]) + "#rating")
+
+
+@own_dossier
+def supplement(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    """Answer the centre's request (Form 02) with the papers it names."""
+    if filing.open_supplement_request(dossier) is None:
+        return redirect(dossier)
+    papers = PaperUploadsForm(
+        request.POST or None, request.FILES or None, papers=dossier.papers
+    )
+    note = NoteForm(request.POST or None)
+    if request.method == "POST":
+        papers_ok = papers.is_valid() & note.is_valid()
+        filing.dossier_attach_papers(
+            dossier=dossier, actor=request.user, uploads=papers.valid_uploads()
+        )
+        if papers_ok and _send_supplement(request, dossier, papers, note):
+            return redirect(dossier)
+    return _papers_page(
+        request, "dossiers/supplement.html", dossier, papers, [papers, note], note=note
+    )
+
+
+def _send_supplement(
+    request: HttpRequest, dossier: Dossier, papers: PaperUploadsForm, note: NoteForm
+) -> bool:
+    try:
+        filing.dossier_answer_supplement(
+            dossier=dossier, actor=request.user, note=note.cleaned_data["note"]
+        )
+    except ValidationError:
+        for item in filing.papers_still_requested(dossier):
+            papers.add_error(
+                papers.field_name(item["paper_index"]),
+                _("The centre asked for a new file of this paper."),
+            )
+        return False
+    except PermissionDenied as exc:
+        papers.add_error(None, str(exc))
+        return False
+    messages.success(
+        request, _("Your supplement was sent. We will e-mail you when it is checked.")
+    )
+    return True
+
+
+@own_dossier
+def withdraw(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    """Withdraw a dossier the desk has not received yet (asks to confirm first)."""
+    reason = services.refusal_reason(dossier, "withdraw", request.user)
+    if reason:
+        messages.error(request, reason)
+        return redirect(dossier)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_withdraw(
+                dossier=dossier, actor=request.user, note=form.cleaned_data["note"]
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The dossier was withdrawn."))
+        return redirect(dossier)
+    return render(request, "dossiers/withdraw.html", {"dossier": dossier, "form": form})
+
+
+@own_dossier
+def attachment(request: HttpRequest, dossier: Dossier, attachment_pk: int):
+    """One of the applicant's own scans, or the result once delivered online."""
+    item = get_object_or_404(_downloadable(dossier), pk=attachment_pk)
+    response = FileResponse(
+        item.file.open("rb"),
+        content_type=item.content_type or "application/octet-stream",
+        as_attachment=item.kind == AttachmentKind.RESULT,
+        filename=item.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def _downloadable(dossier: Dossier):
+    files = Attachment.objects.filter(dossier=dossier)
+    if dossier.state == State.RETURNED and dossier.result_channel == Channel.ONLINE:
+        return files
+    return files.filter(kind=AttachmentKind.PAPER)
+
+
+@own_dossier
+def slip(request: HttpRequest, dossier: Dossier, number: str) -> HttpResponse:
+    """A slip the applicant was issued (Forms 01–05), as a PDF."""
+    logs = list(dossier.transitions.all())
+    if number not in dict(issued_slips(dossier, logs)):
+        raise Http404
+    template, context = slip_context(request, dossier, number, logs)
+    try:
+        pdf = render_pdf(request, template, context)
+    except PdfUnavailable:
+        messages.error(request, _("PDF output is not available on this server."))
+        return redirect(dossier)
+    return pdf_response(pdf, f"mau-{number}-{dossier.code or dossier.pk}.pdf")
+
+
+# --- page builders ------------------------------------------------------------------
+
+
+def _errors(*forms: Form) -> dict[str, object]:
+    """What the error summary at the top of a failed form lists."""
+    return {
+        "error_forms": forms,
+        "has_errors": any(form.is_bound and form.errors for form in forms),
+    }
+
+
+def _paper_rows(dossier: Dossier, form: PaperUploadsForm) -> list[dict[str, Any]]:
+    request_ = filing.open_supplement_request(dossier)
+    asked = {
+        item["paper_index"]: item
+        for item in (request_.items if request_ else [])
+        if item.get("paper_index") is not None
+    }
+    files: dict[int, list[Attachment]] = {}
+    for item in dossier.attachments.all():
+        if item.kind == AttachmentKind.PAPER:
+            files.setdefault(item.paper_index, []).append(item)
+    return [
+        {
+            "paper": paper,
+            "field": form[form.field_name(paper["index"])],
+            "files": [
+                (f, not request_ or f.uploaded_at >= request_.requested_at)
+                for f in files.get(paper["index"], [])
+            ],
+            "asked": asked.get(paper["index"]),
+        }
+        for paper in dossier.papers
+        if form.field_name(paper["index"]) in form.fields
+    ]
+
+
+def _paper_row_fragment(
+    request: HttpRequest, dossier: Dossier, form: PaperUploadsForm
+) -> HttpResponse:
+    """The refreshed row of one paper, which the upload script swaps in."""
+    dossier = applicant_dossier_pages(request.user).get(pk=dossier.pk)
+    context = {
+        "dossier": dossier,
+        "row": _paper_rows(dossier, form)[0],
+        "editable": True,
+        "max_bytes": settings.UPLOAD_MAX_BYTES,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "dossiers/_paper_row.html", context, status=status)
+
+
+def _papers_page(
+    request: HttpRequest,
+    template: str,
+    dossier: Dossier,
+    papers: PaperUploadsForm,
+    forms: list[Form],
+    **extra: Any,
+) -> HttpResponse:
+    dossier = applicant_dossier_pages(request.user).get(pk=dossier.pk)
+    rows = _paper_rows(dossier, papers)
+    if dossier.state in filing.SUPPLEMENT_STATES:
+        rows.sort(key=lambda row: row["asked"] is None)
+    context = {
+        "dossier": dossier,
+        "rows": rows,
+        "request_": filing.open_supplement_request(dossier),
+        "details_form": forms[0] if dossier.state == State.DRAFT else None,
+        "max_bytes": settings.UPLOAD_MAX_BYTES,
+        **_errors(*forms),
+        **extra,
+    }
+    status = 400 if context["has_errors"] else 200
+    return render(request, template, context, status=status)
+
+
+def _detail_page(
+    request: HttpRequest, dossier: Dossier, rating_form: RatingForm, status: int = 200
+) -> HttpResponse:
+    logs = list(dossier.transitions.all())
+    returned = dossier.state == State.RETURNED
+    rating = rating_of(dossier) if returned else None
+    rows = _paper_rows(dossier, PaperUploadsForm(papers=dossier.papers))
+    context = {
+        "dossier": dossier,
+        "rows": rows,
+        "results": (
+            [a for a in _downloadable(dossier) if a.kind == AttachmentKind.RESULT]
+            if returned
+            else []
+        ),
+        "timeline": applicant_timeline(logs),
+        "stages": stages(dossier.state),
+        "slips": issued_slips(dossier, logs),
+        "request_": filing.open_supplement_request(dossier),
+        "supplements": list(reversed(dossier.supplement_requests.all())),
+        "can_withdraw": not services.refusal_reason(dossier, "withdraw", request.user),
+        "rating": rating,
+        "rating_form": rating_form if returned and rating is None else None,
+        **_errors(rating_form),
+    }
+    return render(request, "dossiers/my_detail.html", context, status=status)

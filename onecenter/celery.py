@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onecenter.settings")
 
@@ -12,4 +13,16 @@ app.autodiscover_tasks()
 
 # Periodic scans are added here as features need them (each entry with a comment);
 # reminders come from scanning the database, never from ETA tasks days ahead.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Deadline and applicant reminders (reminders/tasks.py), at 07:00 before the
+    # desks open and at 13:00 when the afternoon starts, in Asia/Ho_Chi_Minh
+    # (CELERY_TIMEZONE). It fires every day because the government sometimes makes
+    # a Saturday a working day; the scan itself sends nothing on a non-working day.
+    "reminders-scan": {
+        "task": "reminders.tasks.scan_and_send",
+        "schedule": crontab(minute=0, hour="7,13"),
+        # A scan not started within the hour (workers down) is dropped: the next
+        # one finds the same reminders, and the pending ones too.
+        "options": {"expires": 3600},
+    },
+}

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "workcalendar",
     "dossiers",
     "notifications",
+    "reminders",
     "workspace",
 ]
 
@@ -237,3 +238,51 @@ TRACKING_BLOCK_SECONDS = env.int("TRACKING_BLOCK_SECONDS", default=900)
 CENTRE_NAME = env(
     "CENTRE_NAME", default="Trung tâm Phục vụ hành chính công tỉnh Sơn Hà"
 )
+
+# Citizen portal
+INSTALLED_APPS += ["feedback"]
+# Answers oversize or malformed uploads with a readable 413 page (dossiers/uploads.py).
+MIDDLEWARE += ["dossiers.uploads.UploadLimitMiddleware"]
+# One scanned paper at most (checked from the file, with a clear message), and one
+# request at most (refused from its declared length, before the body is read).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=80 * 1024 * 1024)
+# Form fields other than files; files above FILE_UPLOAD_MAX_MEMORY_SIZE go to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 40
+FILE_UPLOAD_PERMISSIONS = 0o640
+# Sign-up: the e-mail verification link and the password reset link stay valid this
+# long (seconds).
+ACCOUNT_VERIFICATION_MAX_AGE = env.int("ACCOUNT_VERIFICATION_MAX_AGE", default=259_200)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=86_400)
+# Rows per page of "My dossiers" and of the notification inbox.
+CITIZEN_PAGE_SIZE = 20
+
+# Reminders (reminders/): the periodic scan in onecenter/celery.py finds what is due.
+# "Due soon" warns this many working days before a dossier's due date.
+REMINDER_DUE_SOON_DAYS = env.int("REMINDER_DUE_SOON_DAYS", default=2)
+# Applicants are reminded of an unanswered supplement request (Form 02) this many
+# working days after it, then every REPEAT working days (0: only once) ...
+REMINDER_SUPPLEMENT_AFTER_DAYS = env.int("REMINDER_SUPPLEMENT_AFTER_DAYS", default=2)
+REMINDER_SUPPLEMENT_REPEAT_DAYS = env.int("REMINDER_SUPPLEMENT_REPEAT_DAYS", default=3)
+# ... and of a result waiting to be collected, likewise.
+REMINDER_RESULT_AFTER_DAYS = env.int("REMINDER_RESULT_AFTER_DAYS", default=1)
+REMINDER_RESULT_REPEAT_DAYS = env.int("REMINDER_RESULT_REPEAT_DAYS", default=5)
+# After this many failed attempts a reminder is marked failed, for staff to see in
+# the admin, instead of being retried for ever.
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+# Channels per audience: "in_app", "email", "sms".
+REMINDER_CHANNELS = {
+    "staff": env.list("REMINDER_STAFF_CHANNELS", default=["in_app", "email"]),
+    "applicant": env.list(
+        "REMINDER_APPLICANT_CHANNELS", default=["in_app", "email", "sms"]
+    ),
+}
+# The SMS gateway: a dotted path to a class with send(phone, text, *, key). The
+# console one prints the messages; a real gateway is a class like it.
+SMS_BACKEND = env("SMS_BACKEND", default="notifications.channels.ConsoleSMSBackend")
+# Links in e-mails must be absolute; there is no request to build them from.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# A reminder is sent while its row is locked: a hung SMTP server must not hold it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from dossiers.models import Channel, State
+from dossiers.uploads import check_upload
 from procedures.models import Department, Procedure, Sector
 
 DUE_WINDOWS = [
@@ -148,6 +149,12 @@ class PaperReceiptForm(forms.Form):
             "copies", paper.get("copies", 0) + paper.get("certified_copies", 0)
         )
 
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if scan:
+            check_upload(scan, self.paper.get("accepted_types") or ["pdf"])
+        return scan
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if self.paper.get("mandatory") and not data.get("received"):
@@ -243,6 +250,12 @@ class ApproveForm(NoteForm):
         required=False,
         help_text=_("PDF of the signed result, for online delivery."),
     )
+
+    def clean_result_files(self) -> list:
+        files = self.cleaned_data.get("result_files") or []
+        for upload in files:
+            check_upload(upload, ["pdf"])
+        return files
 
 
 class ExtendForm(BootstrapMixin, forms.Form):

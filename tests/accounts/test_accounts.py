@@ -14,7 +14,7 @@ LANDINGS = {
     "clerk": "/staff/",
     "officer": "/staff/",
     "leader": "/staff/",
-    "citizen": "/accounts/profile/",
+    "citizen": "/my/dossiers/",
 }
 
 

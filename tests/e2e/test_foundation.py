@@ -25,7 +25,7 @@ def test_home_page_in_vietnamese_then_english(page):
 @pytest.mark.parametrize(
     ("username", "path", "marker"),
     [
-        ("citizen", "/accounts/profile/", "Tài khoản của tôi"),
+        ("citizen", "/my/dossiers/", "Hồ sơ của tôi"),
         ("clerk", "/staff/", "Công chức Bộ phận Một cửa"),
         ("officer", "/staff/", "Công chức xử lý"),
         ("leader", "/staff/", "Lãnh đạo"),

@@ -293,3 +293,18 @@ def test_worklist_searches_by_code_id_number_and_name(client, in_processing):
         rows = client.get(url, {"q": query}).context["rows"]
         assert in_processing in rows, query
     assert client.get(url, {"q": "999999999999"}).context["rows"] == []
+
+
+def test_result_file_must_really_be_a_pdf(client, in_processing):
+    """A result file whose content is not a PDF is refused and nothing changes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    services.dossier_forward(dossier=in_processing, actor=demo_user("officer"))
+    in_processing.refresh_from_db()
+    fake = SimpleUploadedFile("ket-qua.pdf", b"MZ\x90\x00 not a pdf")
+    response = act(
+        login(client, "leader"), in_processing, "approve", {}, {"result_files": fake}
+    )
+    assert response.status_code == 400
+    in_processing.refresh_from_db()
+    assert in_processing.state == State.PROCESSING

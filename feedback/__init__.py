@@ -1,0 +1,1 @@
+"""Feedback: applicants' satisfaction ratings of returned dossiers."""

@@ -1,0 +1,1 @@
+"""Reminders: deadline and applicant reminders found by a periodic scan, sent once."""
