@@ -18,7 +18,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-migrate: $(STAMP)
+# A local .env (ignored by git) lets plain `manage.py` commands run in development
+# mode too; it is written once, with a random key, and never overwritten.
+.env:
+	sed "s/^SECRET_KEY=.*/SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(40))')/" .env.example > .env
+
+migrate: $(STAMP) .env
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
