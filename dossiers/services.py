@@ -465,6 +465,33 @@ def _supplement_items(dossier: Dossier, items: Sequence[dict[str, Any]]) -> list
     return cleaned
 
 
+def _request_supplement(
+    dossier: Dossier,
+    actor: User,
+    items: Sequence[dict[str, Any]],
+    message: str,
+    *,
+    at: datetime,
+    stage: str,
+) -> SupplementRequest:
+    """Form 02 at either stage; during processing the clock also pauses."""
+    message = _require(message, "message", _("Write a message to the applicant."))
+    cleaned = _supplement_items(dossier, items)
+    during_processing = stage == SupplementRequest.Stage.PROCESSING
+    action = "request_supplement" if during_processing else "request_intake_supplement"
+    _perform(dossier, action, actor, at=at, note=message)
+    if during_processing:
+        Pause.objects.create(dossier=dossier, paused_at=at, reason=message)
+    return SupplementRequest.objects.create(
+        dossier=dossier,
+        stage=stage,
+        items=cleaned,
+        message=message,
+        requested_by=actor,
+        requested_at=at,
+    )
+
+
 @transaction.atomic
 def dossier_request_intake_supplement(
     *,
@@ -476,18 +503,13 @@ def dossier_request_intake_supplement(
     at: datetime | None = None,
 ) -> SupplementRequest:
     """Form 02 at intake: everything missing, listed at once."""
-    dossier = _lock(dossier, expected_version)
-    at = _now(at)
-    message = _require(message, "message", _("Write a message to the applicant."))
-    cleaned = _supplement_items(dossier, items)
-    _perform(dossier, "request_intake_supplement", actor, at=at, note=message)
-    return SupplementRequest.objects.create(
-        dossier=dossier,
+    return _request_supplement(
+        _lock(dossier, expected_version),
+        actor,
+        items,
+        message,
+        at=_now(at),
         stage=SupplementRequest.Stage.INTAKE,
-        items=cleaned,
-        message=message,
-        requested_by=actor,
-        requested_at=at,
     )
 
 
@@ -697,19 +719,13 @@ def dossier_request_supplement(
     at: datetime | None = None,
 ) -> SupplementRequest:
     """Form 02 during processing: the clock pauses until the applicant answers."""
-    dossier = _lock(dossier, expected_version)
-    at = _now(at)
-    message = _require(message, "message", _("Write a message to the applicant."))
-    cleaned = _supplement_items(dossier, items)
-    _perform(dossier, "request_supplement", actor, at=at, note=message)
-    Pause.objects.create(dossier=dossier, paused_at=at, reason=message)
-    return SupplementRequest.objects.create(
-        dossier=dossier,
+    return _request_supplement(
+        _lock(dossier, expected_version),
+        actor,
+        items,
+        message,
+        at=_now(at),
         stage=SupplementRequest.Stage.PROCESSING,
-        items=cleaned,
-        message=message,
-        requested_by=actor,
-        requested_at=at,
     )
 
 
