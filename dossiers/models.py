@@ -133,7 +133,6 @@ def any_of(
     def allowed(dossier: "Dossier", user: Any) -> bool:
         return any(rule(dossier, user) for rule in rules)
 
-    allowed.rules = rules  # type: ignore[attr-defined]
     return allowed
 
 

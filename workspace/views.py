@@ -120,11 +120,11 @@ def _action_forms(request: HttpRequest, dossier: Dossier) -> dict[str, Form]:
     for action in available:
         form_class = ACTIONS.get(action, (None,))[0]
         if form_class is not None:
-            built[action] = _bind(form_class, dossier, request.user, None)
+            built[action] = _bind(form_class, dossier, None)
     return built
 
 
-def _bind(form_class, dossier: Dossier, user: User, data, files=None) -> Form:
+def _bind(form_class, dossier: Dossier, data, files=None) -> Form:
     if form_class is forms.AssignForm:
         return form_class(data, files, candidates=_assignees(dossier))
     if form_class is SupplementForms:
@@ -351,7 +351,7 @@ def dossier_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     dossier = _dossier_or_404(request, pk)
     form_class, to_args = ACTIONS[action]
-    form = _bind(form_class, dossier, request.user, request.POST, request.FILES)
+    form = _bind(form_class, dossier, request.POST, request.FILES)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
