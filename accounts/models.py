@@ -15,9 +15,9 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Catalogue administrator")
 
 
-STAFF_ROLES = frozenset(
-    {Role.CLERK, Role.OFFICER, Role.LEADER, Role.MANAGER, Role.ADMINISTRATOR}
-)
+# The staff who work on dossiers, in the workspace. The catalogue administrator
+# works in the admin site and never reads dossiers.
+STAFF_ROLES = frozenset({Role.CLERK, Role.OFFICER, Role.LEADER, Role.MANAGER})
 
 
 class User(AbstractUser):

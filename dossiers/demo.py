@@ -26,6 +26,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.demo import DEMO_PASSWORD
 from accounts.models import Role, User
 from procedures.models import Procedure
 from procedures.search import fold
@@ -564,8 +565,6 @@ def seed_dossiers(
     any day. ``password`` defaults to the demo accounts' password.
     """
     if password is None:
-        from portal.demo import DEMO_PASSWORD
-
         password = DEMO_PASSWORD
     with transaction.atomic():
         _seed_applicants(password)

@@ -10,9 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .models import Dossier
-from .services import ApplicantDetails
+from .models import ApplicantDetails, Dossier
 from .uploads import EXTENSIONS, accepted_label, check_upload
+
+
+def clean_id_number(value: str) -> str:
+    """A citizen identity card (CCCD) number: exactly 12 digits."""
+    value = value.strip()
+    if not re.fullmatch(r"\d{12}", value):
+        raise ValidationError(
+            _("An identity card (CCCD) number has exactly 12 digits.")
+        )
+    return value
 
 
 class ApplicantDetailsForm(forms.Form):
@@ -68,12 +77,7 @@ class ApplicantDetailsForm(forms.Form):
         }
 
     def clean_id_number(self) -> str:
-        value = self.cleaned_data["id_number"].strip()
-        if not re.fullmatch(r"\d{12}", value):
-            raise ValidationError(
-                _("An identity card (CCCD) number has exactly 12 digits.")
-            )
-        return value
+        return clean_id_number(self.cleaned_data["id_number"])
 
     def clean_phone(self) -> str:
         value = re.sub(r"[\s.\-]", "", self.cleaned_data["phone"])

@@ -1,7 +1,8 @@
-"""Dossiers (hồ sơ), their legal lifecycle, attachments, steps, pauses and audit log."""
+"""Dossiers (hồ sơ), their legal lifecycle, attachments, steps, pauses, the desk's
+paper checks, internal notes and the audit log."""
 
 import secrets
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Role
+from notifications.models import Delivery
+
+from .rules import (
+    any_of,
+    is_deciding_leader,
+    is_desk_clerk,
+    is_manager,
+    is_own_applicant,
+    is_step_leader,
+    is_step_officer,
+)
 
 
 class State(models.TextChoices):
@@ -35,6 +47,11 @@ FINAL_STATES = frozenset(
     {State.RETURNED, State.REFUSED, State.STOPPED, State.WITHDRAWN}
 )
 CLOCK_RUNNING_STATES = frozenset({State.RECEIVED, State.PROCESSING})
+# While the applicant may still change the papers; while a supplement is awaited.
+EDITABLE_STATES = frozenset(
+    {State.DRAFT, State.SUPPLEMENT_REQUESTED, State.AWAITING_SUPPLEMENT}
+)
+SUPPLEMENT_STATES = frozenset({State.SUPPLEMENT_REQUESTED, State.AWAITING_SUPPLEMENT})
 # What staff still have to act on: the worklist's default and its partial indexes.
 WORK_STATES = (
     State.SUBMITTED,
@@ -61,79 +78,6 @@ class Timeliness(models.TextChoices):
     EARLY = "early", _("Early")
     ON_TIME = "on_time", _("On time")
     LATE = "late", _("Late")
-
-
-# Who may perform a transition. Each takes (dossier, user) as django-fsm expects, and
-# also answers for the selectors' scopes, so one rule decides both seeing and acting.
-def is_own_applicant(dossier: "Dossier", user: Any) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.role == Role.APPLICANT
-        and dossier.applicant_id == user.pk
-    )
-
-
-def is_desk_clerk(dossier: "Dossier", user: Any) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.role == Role.CLERK
-        and user.agency_id is not None
-        and dossier.receiving_desk_id == user.agency_id
-    )
-
-
-def is_step_officer(dossier: "Dossier", user: Any) -> bool:
-    # An officer acts only on officer steps: a leader's step is the leader's even
-    # when it sits in the officer's own department.
-    step = dossier.current_step
-    if not (
-        user.is_authenticated
-        and user.role == Role.OFFICER
-        and step
-        and step.role == Role.OFFICER
-    ):
-        return False
-    if step.department_id is not None:
-        return step.department_id == user.department_id
-    return dossier.deciding_agency_id == user.agency_id
-
-
-def is_step_leader(dossier: "Dossier", user: Any) -> bool:
-    step = dossier.current_step
-    return bool(
-        user.is_authenticated
-        and user.role == Role.LEADER
-        and step is not None
-        and step.role == Role.LEADER
-        and dossier.deciding_agency_id == user.agency_id
-    )
-
-
-def is_deciding_leader(dossier: "Dossier", user: Any) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.role == Role.LEADER
-        and dossier.deciding_agency_id == user.agency_id
-    )
-
-
-def is_manager(dossier: "Dossier", user: Any) -> bool:
-    """A centre manager, for dossiers received or decided within their agency tree."""
-    if not (user.is_authenticated and user.role == Role.MANAGER):
-        return False
-    from .selectors import agency_subtree
-
-    scope = agency_subtree(user.agency_id)
-    return dossier.receiving_desk_id in scope or dossier.deciding_agency_id in scope
-
-
-def any_of(
-    *rules: Callable[["Dossier", Any], bool],
-) -> Callable[["Dossier", Any], bool]:
-    def allowed(dossier: "Dossier", user: Any) -> bool:
-        return any(rule(dossier, user) for rule in rules)
-
-    return allowed
 
 
 # Conditions checked by django-fsm before a transition; each carries the sentence
@@ -185,6 +129,29 @@ def not_yet_extended(dossier: "Dossier") -> bool:
 not_yet_extended.reason = _(  # type: ignore[attr-defined]
     "The processing time was already extended once (Form 04)."
 )
+
+
+@dataclass(frozen=True)
+class ApplicantDetails:
+    """Who files, as written on the dossier (from a form or the profile)."""
+
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    language: str = "vi"
+
+    @classmethod
+    def of(cls, user: Any) -> "ApplicantDetails":
+        return cls(
+            name=user.full_name or user.get_full_name() or user.username,
+            id_number=user.id_number,
+            phone=user.phone,
+            email=user.email,
+            address=user.address,
+            language=user.preferred_language,
+        )
 
 
 class Dossier(ConcurrentTransitionMixin, models.Model):
@@ -709,6 +676,23 @@ class TransitionLog(models.Model):
         return self.created_at <= self.step_due_at
 
 
+class TransitionNotice(Delivery):
+    """The applicant's notice of one transition, recorded with it (see notices.py)."""
+
+    log = models.OneToOneField(
+        TransitionLog,
+        verbose_name=_("transition"),
+        on_delete=models.CASCADE,
+        related_name="notice",
+    )
+
+    class Meta:
+        verbose_name = _("transition notice")
+        verbose_name_plural = _("transition notices")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "id"], name="notice_status")]
+
+
 class SupplementRequest(models.Model):
     """Form 02: every missing or wrong paper, listed at once ("guide once")."""
 
@@ -741,6 +725,65 @@ class SupplementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.requested_at:%Y-%m-%d}"
+
+
+class PaperCheck(models.Model):
+    """The desk's verdict on one paper of an online dossier."""
+
+    class Verdict(models.TextChoices):
+        VALID = "valid", _("Valid")
+        MISSING = "missing", _("Missing")
+        INVALID = "invalid", _("Needs correction")
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="paper_checks"
+    )
+    paper_index = models.PositiveSmallIntegerField(_("paper"))
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked"), auto_now=True)
+
+    class Meta:
+        # Kept from when the workspace app held these records.
+        db_table = "workspace_papercheck"
+        verbose_name = _("paper check")
+        verbose_name_plural = _("paper checks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "paper_index"], name="one_check_per_paper"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}/{self.paper_index}: {self.verdict}"
+
+
+class InternalNote(models.Model):
+    """A note between staff about a dossier; applicants never see it."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="internal_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        db_table = "workspace_internalnote"
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["dossier", "created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
 
 
 class DossierCodeCounter(models.Model):

@@ -1,34 +1,33 @@
 """Reads of dossiers, always scoped to what the asking user may see."""
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from accounts.models import Role
 from procedures.models import Agency
+from procedures.selectors import agency_subtree
+from workcalendar.calendar import load_calendar
+from workcalendar.types import WorkCalendar
 
-from .deadlines import WorkCalendar
-from .models import WORK_STATES, Dossier, DossierStep, State, TransitionLog
-
-
-def agency_subtree(agency_id: int | None) -> set[int]:
-    """The agency and every agency below it (agencies form a small tree)."""
-    if agency_id is None:
-        return set()
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Agency.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, stack = set(), [agency_id]
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children.get(current, []))
-    return found
+from . import deadlines
+from .models import (
+    CLOCK_RUNNING_STATES,
+    SUPPLEMENT_STATES,
+    WORK_STATES,
+    Attachment,
+    AttachmentKind,
+    Dossier,
+    DossierStep,
+    State,
+    SupplementRequest,
+    TransitionLog,
+)
 
 
 def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
@@ -82,35 +81,30 @@ class DueWindows:
     now: datetime
     end_of_today: datetime
     soon: datetime
+    soon_days: int
 
     @classmethod
-    def at(
-        cls, now: datetime, calendar: WorkCalendar, soon_days: int = 2
-    ) -> "DueWindows":
+    def at(cls, now: datetime, calendar: WorkCalendar, soon_days: int) -> "DueWindows":
         today = timezone.localtime(now).date()
-        closing = calendar.office_hours.closing
-        working_today = (
-            today
-            if calendar.is_working_day(today)
-            else (calendar.next_working_day(today))
-        )
         return cls(
             now=now,
             end_of_today=calendar.at(today, time.max),
-            soon=calendar.at(
-                calendar.add_working_days(working_today, soon_days), closing
-            ),
+            soon=deadlines.due_soon_until(now, soon_days, calendar),
+            soon_days=soon_days,
         )
 
 
-# Only dossiers whose clock runs can fall due; a paused one waits for the applicant.
-OPEN_STATES = (State.RECEIVED, State.PROCESSING)
+def due_windows(now: datetime) -> DueWindows:
+    """The due windows at ``now``; "soon" is ``REMINDER_DUE_SOON_DAYS``, as for the
+    reminders, so the worklist and the reminders agree."""
+    calendar = load_calendar([timezone.localtime(now).year])
+    return DueWindows.at(now, calendar, settings.REMINDER_DUE_SOON_DAYS)
 
 
 def filter_due_window(
     dossiers: QuerySet[Dossier], window: str, windows: DueWindows
 ) -> QuerySet[Dossier]:
-    running = dossiers.filter(state__in=OPEN_STATES)
+    running = dossiers.filter(state__in=CLOCK_RUNNING_STATES)
     if window == "overdue":
         return running.filter(current_due_at__lt=windows.now)
     if window == "today":
@@ -317,4 +311,71 @@ def applicant_dossier_pages(user: Any) -> QuerySet[Dossier]:
             ),
             "supplement_requests",
         )
+    )
+
+
+# --- supplements -----------------------------------------------------------------
+
+
+def open_supplement_request(dossier: Dossier) -> SupplementRequest | None:
+    """The request the applicant has still to answer, if any."""
+    if dossier.state not in SUPPLEMENT_STATES:
+        return None
+    requests = [r for r in dossier.supplement_requests.all() if r.answered_at is None]
+    return requests[-1] if requests else None
+
+
+def uploaded_since_request(dossier: Dossier, attachment: Attachment) -> bool:
+    request = open_supplement_request(dossier)
+    return request is not None and attachment.uploaded_at >= request.requested_at
+
+
+def papers_still_requested(dossier: Dossier) -> list[dict]:
+    """Papers named in the open request that have no new file since it was made."""
+    request = open_supplement_request(dossier)
+    if request is None:
+        return []
+    fresh = {
+        a.paper_index
+        for a in dossier.attachments.all()
+        if a.kind == AttachmentKind.PAPER and a.uploaded_at >= request.requested_at
+    }
+    return [
+        item
+        for item in request.items
+        if item.get("paper_index") is not None and item["paper_index"] not in fresh
+    ]
+
+
+def staff_papers(dossier: Dossier) -> tuple[list[dict[str, Any]], list[Attachment]]:
+    """The papers of a dossier with their files and the desk's check, and the
+    result files; read from what ``staff_dossier`` prefetched."""
+    files: dict[int, list[Attachment]] = {}
+    results = []
+    for attachment in dossier.attachments.all():
+        if attachment.kind == AttachmentKind.RESULT:
+            results.append(attachment)
+        else:
+            files.setdefault(attachment.paper_index, []).append(attachment)
+    checks = {c.paper_index: c for c in dossier.paper_checks.all()}
+    papers = [
+        {
+            **paper,
+            "files": files.get(paper["index"], []),
+            "check": checks.get(paper["index"]),
+        }
+        for paper in dossier.papers
+    ]
+    return papers, results
+
+
+def received_register(user: Any, start: date, end: date) -> QuerySet[Dossier]:
+    """Form 07: the dossiers ``user`` may see received from ``start`` to ``end``
+    (local days), in the order received; at most 2,000 rows."""
+    return (
+        dossiers_visible_to(user)
+        .filter(received_at__date__gte=start, received_at__date__lte=end)
+        .select_related("procedure", "deciding_agency")
+        .defer("procedure_snapshot", "procedure__search_folded")
+        .order_by("received_at", "id")[:2000]
     )

@@ -1,8 +1,9 @@
 """What the applicant reads about their dossier's history, in plain language.
 
 The transition log is the staff's record: it names officers and keeps their notes.
-The applicant sees one sentence per event, and a note only where it is addressed to
-them (reasons, requests, their own messages); never who handled it inside.
+The applicant sees one sentence per event (the registry's ``timeline``), and a note
+only where it is addressed to them (reasons, requests, their own messages); never
+who handled it inside.
 """
 
 from collections.abc import Iterable
@@ -13,56 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import State, TransitionLog
-
-EVENTS: dict[str, Promise] = {
-    "submit": _("You submitted the dossier online. The desk will check the papers."),
-    "resubmit": _(
-        "You sent the supplemented dossier back. The desk will check it again."
-    ),
-    "withdraw": _("The dossier was withdrawn."),
-    "request_intake_supplement": _(
-        "The desk asked you to supplement the dossier (Form 02)."
-    ),
-    "refuse": _("The desk did not accept the dossier (Form 03)."),
-    "receive": _(
-        "The desk received the dossier, issued its code and the appointment slip "
-        "(Form 01). The processing time starts."
-    ),
-    "receive_at_counter": _(
-        "The dossier was received at the counter (Form 01). The processing time starts."
-    ),
-    "transfer": _("The dossier was passed to the deciding agency."),
-    "forward": _("The dossier moved to the next processing step."),
-    "request_supplement": _(
-        "The deciding agency asked for more papers (Form 02). The processing time "
-        "is paused until you answer."
-    ),
-    "supplement": _(
-        "You supplied the papers. Processing resumed and the appointment date "
-        "moved by the time spent waiting."
-    ),
-    "extend": _(
-        "The processing time was extended, with an apology and a new date (Form 04)."
-    ),
-    "approve": _("A decision was made: approved. The result is ready."),
-    "deny": _("A decision was made: denied, with the reasons below."),
-    "stop": _("Processing was stopped (Form 05)."),
-    "return_result": _("The result was handed over."),
-}
-
-# Notes written to the applicant (or by them); the rest are internal hand-offs.
-NOTES_FOR_APPLICANT = frozenset(
-    {
-        "request_intake_supplement",
-        "request_supplement",
-        "refuse",
-        "deny",
-        "stop",
-        "extend",
-        "withdraw",
-        "supplement",
-    }
-)
+from .workflow import ACTIONS
 
 
 @dataclass(frozen=True)
@@ -74,7 +26,9 @@ class Event:
 
 
 def applicant_event(action: str) -> str:
-    return str(EVENTS.get(action, ""))
+    """The timeline's sentence for an action (the registry's ``timeline``)."""
+    entry = ACTIONS.get(action)
+    return str(entry.timeline) if entry else ""
 
 
 def applicant_timeline(logs: Iterable[TransitionLog]) -> list[Event]:
@@ -84,10 +38,10 @@ def applicant_timeline(logs: Iterable[TransitionLog]) -> list[Event]:
             at=log.created_at,
             action=log.transition,
             text=applicant_event(log.transition),
-            note=log.note if log.transition in NOTES_FOR_APPLICANT else "",
+            note=log.note if ACTIONS[log.transition].note_for_applicant else "",
         )
         for log in logs
-        if log.transition in EVENTS
+        if log.transition in ACTIONS
     ]
 
 

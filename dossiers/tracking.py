@@ -1,8 +1,14 @@
-"""What public tracking may say about a dossier: status and dates, nothing personal."""
+"""Public tracking by code and lookup PIN: finding the dossier, limiting guesses,
+and what may be said about it (status and dates, nothing personal)."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from .models import Dossier, State
@@ -46,3 +52,45 @@ def public_status(dossier: Dossier) -> PublicStatus:
         appointment=dossier.current_due_at if not dossier.is_final else None,
         next_step=str(NEXT_STEP.get(dossier.state, "")),
     )
+
+
+def _client_key(request: HttpRequest) -> str:
+    address = request.META.get("REMOTE_ADDR", "")
+    return "track-failures:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def tracking_blocked(request: HttpRequest) -> bool:
+    return cache.get(_client_key(request), 0) >= settings.TRACKING_MAX_FAILURES
+
+
+def find_by_code(request: HttpRequest, code: str, pin: str) -> Dossier | None:
+    """The dossier with this code and PIN; a miss counts towards the block.
+
+    A wrong PIN for a real code and an unknown code are the same miss, so codes
+    printed on paper cannot be used to enumerate anyone's dossiers.
+    """
+    dossier = (
+        Dossier.objects.filter(code=code)
+        .select_related("procedure")
+        .only(
+            "code",
+            "lookup_pin",
+            "state",
+            "current_due_at",
+            "procedure__name",
+            "procedure__code",
+            "received_at",
+            "outcome",
+            "current_step_index",
+            "timeliness",
+            "returned_at",
+            "decided_at",
+            "channel",
+        )
+        .first()
+    )
+    if dossier and constant_time_compare(dossier.lookup_pin, pin):
+        return dossier
+    key = _client_key(request)
+    cache.set(key, cache.get(key, 0) + 1, settings.TRACKING_BLOCK_SECONDS)
+    return None

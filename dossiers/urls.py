@@ -1,13 +1,13 @@
-"""URLs of dossiers: public tracking and rating, and the applicant's own pages."""
+"""URLs of dossiers: public tracking and the applicant's own pages."""
 
 from django.urls import path
 
-from . import views
+from .views import applicant as views
+from .views import tracking
 
 app_name = "dossiers"
 urlpatterns = [
-    path("track/", views.track, name="track"),
-    path("track/rate/", views.track_rate, name="track_rate"),
+    path("track/", tracking.track, name="track"),
     path("my/dossiers/", views.my_dossiers, name="my_list"),
     path("my/dossiers/new/<str:code>/", views.file, name="file"),
     path("my/dossiers/<int:pk>/", views.detail, name="detail"),
@@ -31,5 +31,4 @@ urlpatterns = [
     path("my/dossiers/<int:pk>/supplement/", views.supplement, name="supplement"),
     path("my/dossiers/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("my/dossiers/<int:pk>/slips/<str:number>/", views.slip, name="slip"),
-    path("my/dossiers/<int:pk>/rate/", views.rate, name="rate"),
 ]

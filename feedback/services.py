@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from dossiers.models import Dossier, State, is_own_applicant
+from dossiers.models import Dossier, State
+from dossiers.rules import is_own_applicant
 
 from .models import CRITERIA, Rating
 

@@ -36,7 +36,7 @@ class Message:
     recipient: Any = None  # accounts.User, or None for a walk-in applicant
     email: str = ""
     phone: str = ""
-    dossier: Any = None
+    link: str = ""  # the page on this site the message is about
 
 
 class Channel(Protocol):
@@ -60,7 +60,7 @@ class InAppChannel:
             key=message.key,
             defaults={
                 "recipient": message.recipient,
-                "dossier": message.dossier,
+                "link": message.link[:255],
                 "subject": message.subject[:255],
                 "body": message.body,
             },

@@ -1,50 +1,132 @@
-"""Telling applicants what happened to their dossier, in the app and by e-mail."""
+"""Sending one recorded notice through its channels, never twice.
+
+Every outgoing notice (a transition notice, a reminder) is a ``Delivery`` row
+recorded before it is sent. ``deliver`` takes the row's lock with ``SELECT … FOR
+UPDATE SKIP LOCKED`` and only acts on a row still pending, so of two workers
+handed the same notice one sends and the other finds nothing to do. The status
+changes in the same transaction as the sending: a worker that dies mid-way
+leaves the row pending (its transaction rolls back) and a retry sends it. Each
+channel stamps its own time, so a retry after, say, an SMS gateway failure does
+not e-mail again. What no database can promise is the instant between an e-mail
+leaving and the commit: a crash exactly there sends that e-mail again on retry
+(at least once, not at most once, for external channels).
+
+The channels used are those ``NOTICE_CHANNELS`` lists for the notice's audience.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
-from dossiers.models import TransitionLog
+from .channels import Message, get_channel
+from .models import CHANNEL_STAMPS, Delivery, Status
 
-from .models import Notification
+logger = logging.getLogger(__name__)
+
+D = TypeVar("D", bound=Delivery)
 
 
-def notify_transition(log_id: int) -> Notification | None:
-    """Record and send the applicant's notice of one transition, exactly once.
+class DeliveryError(Exception):
+    """A channel failed; the notice stays pending and is tried again."""
 
-    The notification row is written before the e-mail goes out under a unique key,
-    so a retried task finds the row and sends nothing twice; an e-mail that failed
-    after the row was written is retried because ``emailed_at`` is still empty.
+    def __init__(self, record: Delivery, failures: dict[str, Exception]) -> None:
+        self.record = record
+        self.failures = failures
+        detail = "; ".join(f"{name}: {error!r}" for name, error in failures.items())
+        super().__init__(f"Notice {record.key} not fully sent: {detail}")
+
+
+def deliver(
+    records: QuerySet[D],
+    pk: int,
+    *,
+    compose: Callable[[D], Message],
+    still_due: Callable[[D], bool] = lambda record: True,
+) -> D | None:
+    """Send one pending notice on every channel that has not sent it yet.
+
+    ``compose`` renders the message (in the recipient's language); ``still_due``
+    says whether it still applies (a reminder whose dossier moved on does not).
+    Returns the record with its new status (sent, failed after the last attempt,
+    or cancelled), or None when there was nothing to do: already handled, or
+    being sent by another worker right now. Raises ``DeliveryError`` when a
+    channel failed and another attempt is due.
     """
-    log = TransitionLog.objects.select_related("dossier__applicant").get(pk=log_id)
-    dossier = log.dossier
-    language = dossier.applicant_language or "vi"
-    with translation.override(language):
-        context = {"dossier": dossier, "log": log, "CENTRE_NAME": settings.CENTRE_NAME}
-        subject = render_to_string("emails/transition_subject.txt", context).strip()
-        body = render_to_string("emails/transition_body.txt", context)
-    key = f"transition:{log.pk}"
-    notification = Notification.objects.filter(key=key).first()
-    if notification is None and dossier.applicant is not None:
+    failures: dict[str, Exception] = {}
+    with transaction.atomic():
+        record = (
+            records.select_for_update(skip_locked=True)
+            .filter(pk=pk, status=Status.PENDING)
+            .first()
+        )
+        if record is None:
+            return None
+        if not still_due(record):
+            record.status = Status.CANCELLED
+            record.save(update_fields=["status"])
+            return record
+        record.attempts += 1
+        sent_on = 0
         try:
+            message = compose(record)
+        except Exception as error:  # a broken template must not block the others
+            failures["compose"] = error
+        else:
+            sent_on, failures = _send(record, message)
+        if failures:
+            record.last_error = "; ".join(
+                f"{name}: {error!r}" for name, error in failures.items()
+            )[:2000]
+            logger.warning("Notice %s: %s", record.key, record.last_error)
+            if record.attempts >= settings.NOTICE_MAX_ATTEMPTS:
+                record.status = Status.FAILED
+        elif sent_on or record.sent_on_any_channel:
+            record.status = Status.SENT
+            record.sent_at = timezone.now()
+            record.last_error = ""
+        else:
+            # No enabled channel reaches the person any more (settings changed).
+            record.status = Status.CANCELLED
+        record.save()
+    if failures and record.status == Status.PENDING:
+        raise DeliveryError(record, failures)
+    return record
+
+
+def _send(record: Delivery, message: Message) -> tuple[int, dict[str, Exception]]:
+    sent, failures = 0, {}
+    for name in settings.NOTICE_CHANNELS[record.audience]:
+        stamp = CHANNEL_STAMPS[name]
+        if getattr(record, stamp) is not None:
+            continue
+        channel = get_channel(name)
+        if not channel.accepts(message):
+            continue
+        try:
+            # A savepoint: a failed in-app insert must not poison the transaction
+            # that records what the other channels sent.
             with transaction.atomic():
-                notification = Notification.objects.create(
-                    recipient=dossier.applicant,
-                    dossier=dossier,
-                    key=key,
-                    subject=subject,
-                    body=body,
-                )
-        except IntegrityError:
-            notification = Notification.objects.get(key=key)
-    email = dossier.applicant_email or getattr(dossier.applicant, "email", "")
-    already_sent = notification is not None and notification.emailed_at is not None
-    if email and not already_sent:
-        send_mail(subject, body, None, [email])
-        if notification is not None:
-            Notification.objects.filter(pk=notification.pk).update(
-                emailed_at=timezone.now()
-            )
-    return notification
+                channel.send(message)
+        except Exception as error:  # any channel failure is retried later
+            failures[name] = error
+        else:
+            setattr(record, stamp, timezone.now())
+            sent += 1
+    return sent, failures
+
+
+def reachable(
+    audience: str, *, has_account: bool, email: str = "", phone: str = ""
+) -> bool:
+    """Whether at least one of the audience's channels can reach the person."""
+    channels = set(settings.NOTICE_CHANNELS[audience])
+    return bool(
+        ("in_app" in channels and has_account)
+        or ("email" in channels and email)
+        or ("sms" in channels and phone)
+    )

@@ -11,19 +11,10 @@ UNREAD_CAP = 100
 
 
 def inbox(user: Any) -> QuerySet[Notification]:
-    """The user's notifications, newest first, with the dossier each is about."""
+    """The user's notifications, newest first."""
     return (
         Notification.objects.filter(recipient=user)
-        .select_related("dossier")
-        .only(
-            "subject",
-            "body",
-            "created_at",
-            "read_at",
-            "dossier__id",
-            "dossier__code",
-            "dossier__applicant_id",
-        )
+        .only("subject", "body", "link", "created_at", "read_at")
         .order_by("-created_at", "-id")
     )
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +24,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark one notification read, and open its dossier if asked.
+    """Mark one notification read, and open the page it is about if asked.
 
     Someone else's notification answers 404, whatever the method.
     """
@@ -33,17 +34,16 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
     services.notification_mark_read(user=request.user, notification_id=pk)
-    if request.POST.get("open") and notification.dossier_id:
-        return redirect(_dossier_url(request.user, notification.dossier))
+    if request.POST.get("open") and _on_this_site(notification.link):
+        return redirect(notification.link)
     page = request.POST.get("page", "")
     suffix = f"?page={page}" if page.isdigit() else ""
     return redirect(reverse("notifications:inbox") + suffix)
 
 
-def _dossier_url(user, dossier) -> str:
-    if user.works_at_centre:
-        return reverse("workspace:dossier_detail", args=[dossier.pk])
-    return dossier.get_absolute_url()
+def _on_this_site(link: str) -> bool:
+    # Links are written by the notice's composer; a path on this site, never more.
+    return link.startswith("/") and url_has_allowed_host_and_scheme(link, None)
 
 
 @login_required

@@ -269,14 +269,15 @@ REMINDER_SUPPLEMENT_REPEAT_DAYS = env.int("REMINDER_SUPPLEMENT_REPEAT_DAYS", def
 # ... and of a result waiting to be collected, likewise.
 REMINDER_RESULT_AFTER_DAYS = env.int("REMINDER_RESULT_AFTER_DAYS", default=1)
 REMINDER_RESULT_REPEAT_DAYS = env.int("REMINDER_RESULT_REPEAT_DAYS", default=5)
-# After this many failed attempts a reminder is marked failed, for staff to see in
-# the admin, instead of being retried for ever.
-REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+# Notices (notifications/): transition notices and reminders go out through the
+# same channels. After this many failed attempts a notice is marked failed, for
+# staff to see in the admin, instead of being retried for ever.
+NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=5)
 # Channels per audience: "in_app", "email", "sms".
-REMINDER_CHANNELS = {
-    "staff": env.list("REMINDER_STAFF_CHANNELS", default=["in_app", "email"]),
+NOTICE_CHANNELS = {
+    "staff": env.list("NOTICE_STAFF_CHANNELS", default=["in_app", "email"]),
     "applicant": env.list(
-        "REMINDER_APPLICANT_CHANNELS", default=["in_app", "email", "sms"]
+        "NOTICE_APPLICANT_CHANNELS", default=["in_app", "email", "sms"]
     ),
 }
 # The SMS gateway: a dotted path to a class with send(phone, text, *, key). The

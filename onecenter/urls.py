@@ -14,6 +14,7 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("staff/", include("workspace.urls")),
     path("", include("dossiers.urls")),
+    path("", include("feedback.urls")),
     path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,10 +4,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from accounts.demo import DEMO_PASSWORD
 from accounts.models import Role, User
+from dossiers.demo import seed_dossiers
+from procedures.demo import seed_catalogue
 from procedures.models import AdministrativeLevel, Agency, Department
-
-DEMO_PASSWORD = "onecenter-demo"
+from workcalendar.demo import seed_calendar
 
 PROVINCE = "000.00.00.H99"
 PROVINCE_CENTRE = "000.00.01.H99"
@@ -293,10 +295,6 @@ def seed_accounts(password: str = DEMO_PASSWORD) -> list[User]:
 
 def seed_demo(password: str = DEMO_PASSWORD) -> None:
     """Create or refresh everything the demo shows; safe to run again."""
-    from dossiers.demo import seed_dossiers
-    from procedures.demo import seed_catalogue
-    from workcalendar.demo import seed_calendar
-
     seed_calendar()
     seed_agencies()
     users = seed_accounts(password)

@@ -12,10 +12,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .search import fold
+from workcalendar.calendar import configured_office_hours
 
-# Office hours per working day, used to compare hour-based times with route steps.
-WORKING_HOURS_PER_DAY = 8
+from .search import fold
 
 
 class AdministrativeLevel(models.TextChoices):
@@ -356,7 +355,10 @@ class Procedure(models.Model):
         if self.processing_time_value is None:
             return None
         if self.processing_time_unit == TimeUnit.WORKING_HOURS:
-            return Decimal(self.processing_time_value) / WORKING_HOURS_PER_DAY
+            # A working day is a day's office hours (8 with the default settings).
+            day_seconds = configured_office_hours().per_day.total_seconds()
+            hours_per_day = Decimal(int(day_seconds)) / 3600
+            return Decimal(self.processing_time_value) / hours_per_day
         return Decimal(self.processing_time_value)
 
     @property

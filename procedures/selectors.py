@@ -2,7 +2,7 @@
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from .models import Procedure, RouteStep
+from .models import Agency, Procedure, RouteStep
 from .search import fold, query_terms
 
 
@@ -62,4 +62,30 @@ def public_procedure(code: str) -> Procedure:
             ),
         )
         .get(code=code)
+    )
+
+
+def agency_subtree(agency_id: int | None) -> set[int]:
+    """The agency and every agency below it (agencies form a small tree)."""
+    if agency_id is None:
+        return set()
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Agency.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = set(), [agency_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, []))
+    return found
+
+
+def counter_procedures() -> QuerySet[Procedure]:
+    """The procedures a clerk may receive at the counter, by name."""
+    return (
+        Procedure.objects.public()
+        .filter(via_counter=True)
+        .only("code", "name")
+        .order_by("name")
     )

@@ -1,8 +1,11 @@
 """Reminders, one row per reminder to one person, recorded before it is sent."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from notifications.models import Delivery, Status
+
+__all__ = ["APPLICANT_KINDS", "Kind", "Reminder", "Status"]
 
 
 class Kind(models.TextChoices):
@@ -18,14 +21,7 @@ class Kind(models.TextChoices):
 APPLICANT_KINDS = frozenset({Kind.SUPPLEMENT_PENDING, Kind.RESULT_UNCOLLECTED})
 
 
-class Status(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed, no more attempts")
-    CANCELLED = "cancelled", _("No longer needed")
-
-
-class Reminder(models.Model):
+class Reminder(Delivery):
     """One reminder to one person, written under its unique key before sending.
 
     The key is (kind, dossier, due date, recipient): a second scan, a retried task
@@ -35,7 +31,6 @@ class Reminder(models.Model):
     failure resends only what did not go out.
     """
 
-    key = models.CharField(_("key"), max_length=160, unique=True)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     dossier = models.ForeignKey(
         "dossiers.Dossier",
@@ -53,35 +48,12 @@ class Reminder(models.Model):
             "working day it falls due."
         ),
     )
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="reminders",
-        help_text=_("Empty for an applicant without an account."),
-    )
-    recipient_name = models.CharField(_("recipient's name"), max_length=150)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    language = models.CharField(_("language"), max_length=8, default="vi")
     digest = models.JSONField(
         _("dossiers listed"),
         default=list,
         blank=True,
         help_text=_("The ids of the overdue dossiers a digest lists."),
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    notified_at = models.DateTimeField(_("in-app notice"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
-    texted_at = models.DateTimeField(_("SMS sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reminder")
@@ -92,8 +64,9 @@ class Reminder(models.Model):
             models.Index(fields=["dossier", "kind"], name="reminder_dossier_kind"),
         ]
 
-    def __str__(self) -> str:
-        return self.key
+    @property
+    def audience(self) -> str:  # type: ignore[override]
+        return "applicant" if self.for_applicant else "staff"
 
     @property
     def for_applicant(self) -> bool:

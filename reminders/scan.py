@@ -37,16 +37,22 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from accounts.models import Role, User
-from dossiers.deadlines import WorkCalendar
-from dossiers.models import Dossier, DossierStep, State, SupplementRequest
-from dossiers.selectors import OPEN_STATES, agency_subtree
+from accounts.models import STAFF_ROLES, Role, User
+from dossiers import deadlines
+from dossiers.models import (
+    CLOCK_RUNNING_STATES,
+    SUPPLEMENT_STATES,
+    Dossier,
+    DossierStep,
+    State,
+    SupplementRequest,
+)
+from dossiers.rules import step_handler_lookup
+from procedures.selectors import agency_subtree
 from workcalendar.calendar import load_calendar
+from workcalendar.types import WorkCalendar
 
 from .models import Kind, Reminder, Status
-
-WAITING_FOR_SUPPLEMENT = (State.SUPPLEMENT_REQUESTED, State.AWAITING_SUPPLEMENT)
-STAFF_ROLES = (Role.CLERK, Role.OFFICER, Role.LEADER, Role.MANAGER)
 
 
 def reminder_key(
@@ -77,8 +83,8 @@ class Rules:
             supplement_repeat_days=settings.REMINDER_SUPPLEMENT_REPEAT_DAYS,
             result_after_days=settings.REMINDER_RESULT_AFTER_DAYS,
             result_repeat_days=settings.REMINDER_RESULT_REPEAT_DAYS,
-            staff_channels=tuple(settings.REMINDER_CHANNELS["staff"]),
-            applicant_channels=tuple(settings.REMINDER_CHANNELS["applicant"]),
+            staff_channels=tuple(settings.NOTICE_CHANNELS["staff"]),
+            applicant_channels=tuple(settings.NOTICE_CHANNELS["applicant"]),
         )
 
 
@@ -231,19 +237,19 @@ def still_due(reminder: Reminder) -> bool:
     """
     if reminder.kind == Kind.OVERDUE_DIGEST:
         return Dossier.objects.filter(
-            pk__in=reminder.digest, state__in=OPEN_STATES
+            pk__in=reminder.digest, state__in=CLOCK_RUNNING_STATES
         ).exists()
     dossier = reminder.dossier
     if dossier is None:
         return False
     if reminder.kind in (Kind.DUE_SOON, Kind.DUE_TODAY, Kind.FORM_04):
-        if dossier.state not in OPEN_STATES or dossier.current_due_at is None:
+        if dossier.state not in CLOCK_RUNNING_STATES or dossier.current_due_at is None:
             return False
         if _local(dossier.current_due_at).date() != reminder.due_on:
             return False
         return reminder.kind != Kind.FORM_04 or dossier.extended_due_at is None
     if reminder.kind == Kind.SUPPLEMENT_PENDING:
-        return dossier.state in WAITING_FOR_SUPPLEMENT
+        return dossier.state in SUPPLEMENT_STATES
     if reminder.kind == Kind.RESULT_UNCOLLECTED:
         return dossier.state == State.RESULT_READY
     return False
@@ -280,14 +286,13 @@ class _Staff:
     def __init__(self) -> None:
         self.by_id: dict[int, User] = {}
         self.by_agency: dict[tuple[int | None, str], list[User]] = defaultdict(list)
-        self.by_department: dict[tuple[int | None, str], list[User]] = defaultdict(list)
+        self.by_role: dict[str, list[User]] = defaultdict(list)
         self.managers: list[tuple[User, set[int]]] = []
         users = User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by("pk")
         for user in users:
             self.by_id[user.pk] = user
             self.by_agency[(user.agency_id, user.role)].append(user)
-            if user.department_id:
-                self.by_department[(user.department_id, user.role)].append(user)
+            self.by_role[user.role].append(user)
             if user.role == Role.MANAGER:
                 # The same scope rule as the manager's worklist (selectors).
                 self.managers.append((user, agency_subtree(user.agency_id)))
@@ -300,10 +305,17 @@ class _Staff:
         role = getattr(dossier, "step_role", None)
         if not role:
             return []
-        department_id = getattr(dossier, "step_department_id", None)
-        if department_id:
-            return self.by_department[(department_id, role)]
-        return self.by_agency[(dossier.deciding_agency_id, role)]
+        # The same rule as the step's permission (dossiers.rules).
+        lookup = step_handler_lookup(
+            role=role,
+            department_id=getattr(dossier, "step_department_id", None),
+            deciding_agency_id=dossier.deciding_agency_id,
+        )
+        return [
+            user
+            for user in self.by_role[role]
+            if all(getattr(user, name) == value for name, value in lookup.items())
+        ]
 
     def clerks(self, dossier: Dossier) -> list[User]:
         return self.by_agency[(dossier.receiving_desk_id, Role.CLERK)]
@@ -324,7 +336,7 @@ class _Staff:
 def _staff_reminders(
     now: datetime, today: date, calendar: WorkCalendar, rules: Rules
 ) -> list[DueReminder]:
-    soon_day = calendar.add_working_days(today, rules.due_soon_days)
+    soon_day = deadlines.due_soon_until(now, rules.due_soon_days, calendar).date()
     next_day = calendar.next_working_day(today)
     horizon = calendar.at(max(soon_day, next_day), time.max)
     current_step = DossierStep.objects.filter(
@@ -332,7 +344,9 @@ def _staff_reminders(
     )
     # Indexed on (state, current_due_at); overdue dossiers come along for the digest.
     dossiers = (
-        Dossier.objects.filter(state__in=OPEN_STATES, current_due_at__lte=horizon)
+        Dossier.objects.filter(
+            state__in=CLOCK_RUNNING_STATES, current_due_at__lte=horizon
+        )
         .only(
             "id",
             "state",
@@ -415,7 +429,7 @@ def _waiting_for_applicant() -> list[tuple[Dossier, datetime, str]]:
         dossier=OuterRef("pk"), answered_at__isnull=True
     ).order_by("-requested_at")
     waiting = (
-        Dossier.objects.filter(state__in=WAITING_FOR_SUPPLEMENT)
+        Dossier.objects.filter(state__in=SUPPLEMENT_STATES)
         .annotate(requested_at=Subquery(open_request.values("requested_at")[:1]))
         .select_related("applicant")
         .defer("procedure_snapshot")

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from notifications.delivery import DeliveryError
+
 from . import delivery, scan
 
 # Every scan enqueues every pending reminder again, so a delivery message that no
@@ -40,11 +42,11 @@ def scan_and_send(now: str | None = None) -> int:
 
 @shared_task(
     acks_late=True,
-    autoretry_for=(delivery.DeliveryError, OperationalError, InterfaceError),
+    autoretry_for=(DeliveryError, OperationalError, InterfaceError),
     retry_backoff=60,
     retry_backoff_max=3600,
     retry_jitter=True,
-    max_retries=settings.REMINDER_MAX_ATTEMPTS,
+    max_retries=settings.NOTICE_MAX_ATTEMPTS,
 )
 def deliver_reminder(reminder_id: int) -> str | None:
     """Send one recorded reminder; a failed channel is retried with backoff."""

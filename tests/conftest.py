@@ -1,11 +1,17 @@
-"""Shared fixtures: demo data, users per role, and a Playwright-driven Chromium."""
+"""Shared fixtures: the demo seeded once per test process, users per role, and a
+Playwright-driven Chromium with one generous timeout."""
 
 import os
+import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.demo import DEMO_PASSWORD, seed_demo
 
@@ -16,6 +22,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# Every wait of a browser test (an action, a navigation, an `expect`) gives up after
+# this long. Browser tests wait for what the next page shows, never for a fixed time,
+# so a generous limit only slows down a failure: on a busy machine (two test workers,
+# Chromium and PostgreSQL on two cores) a page may take seconds.
+BROWSER_TIMEOUT_MS = 60_000 if IN_CI else 30_000
+# No test is about the cost of hashing; PBKDF2 spends ~0.2 s on every password.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_configure(config) -> None:
@@ -30,19 +43,265 @@ def pytest_configure(config) -> None:
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    settings.PASSWORD_HASHERS = PASSWORD_HASHERS
+    # Tests clear the cache, which on Redis empties the whole database: each test
+    # process keeps its cache in a Redis database of its own, never the broker's.
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"].endswith("RedisCache"):
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {**cache, "LOCATION": worker_redis_url(cache["LOCATION"])},
+        }
     # Tasks run in-process after commit; a separate test drives a real worker.
     from onecenter.celery import app as celery_app
 
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
+
+
+def worker_index() -> int:
+    """0 for the first pytest-xdist worker (gw0) or a run without workers."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker.removeprefix("gw") or 0)
+
+
+def worker_redis_url(url: str) -> str:
+    """``url`` on the Redis database after the broker's for this worker: with the
+    broker on 0, the first worker's cache is on 1, the second's on 2…"""
+    parts = urlsplit(url)
+    if parts.scheme not in {"redis", "rediss"} or not re.fullmatch(
+        r"/?\d*", parts.path
+    ):
+        return url
+    broker_db = int(parts.path.strip("/") or 0)
+    others = [db for db in range(16) if db != broker_db]
+    return urlunsplit(parts._replace(path=f"/{others[worker_index() % len(others)]}"))
+
+
+# --- database states ------------------------------------------------------------
+#
+# Seeding the demo takes seconds, and most tests want it. Each test process seeds
+# it once, keeps a copy of every table in the test database, and puts those rows
+# back in one transaction (milliseconds) whenever a test asks for the demo and the
+# tables hold something else: the freshly migrated database ("empty") for tests
+# that do not ask for it, or whatever a transactional test (the browser journeys,
+# the concurrency and worker tests) committed and then flushed. Every test starts
+# from exactly the state it asks for, whatever ran before it in that process.
+
+EMPTY = "empty"
+# A test asks for a state by requesting the fixture of that name; a conftest may
+# add its own (tests/reminders/conftest.py adds its one-procedure centre).
+SEEDED_STATES: dict[str, Callable[[], None]] = {
+    "demo": lambda: seed_demo(DEMO_PASSWORD),
+}
+
+
+def wanted_state(fixturenames: Iterable[str]) -> str:
+    names = set(fixturenames)
+    return next((state for state in SEEDED_STATES if state in names), EMPTY)
+
+
+def is_transactional(item: pytest.Item, fixturenames: Iterable[str]) -> bool:
+    """Whether pytest-django runs this test outside a rolled-back transaction."""
+    names = set(fixturenames)
+    if names & {"transactional_db", "live_server", "django_db_reset_sequences"}:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    transaction = marker.kwargs.get("transaction", bool(marker.args and marker.args[0]))
+    return bool(transaction or marker.kwargs.get("reset_sequences"))
+
+
+@dataclass
+class Snapshot:
+    tables: list[tuple[str, str]]  # (table, its copy) for every table with rows
+    sequences: list[tuple[str, int | None]]  # PostgreSQL: (sequence, last value)
+    media: Path | None  # the files the seeding wrote under MEDIA_ROOT
+    seeded_on: date | None  # seeded data is laid out in working days before today
+
+
+class DatabaseStates:
+    """The named contents of this process's test database, and what it holds now.
+
+    Copies live in the test database itself (``CREATE TABLE … AS SELECT``), so
+    PostgreSQL and SQLite (in memory, shared with the live server's threads) are
+    restored alike: empty every table, copy the rows back, reset the sequences.
+    """
+
+    def __init__(self, media_folder: Callable[[str], Path]) -> None:
+        from django.db import connection
+
+        self.connection = connection
+        self.media_folder = media_folder
+        self.snapshots: dict[str, Snapshot] = {}
+        self.snapshots[EMPTY] = self.save(EMPTY, media=None, seeded_on=None)
+        self.current: str | None = EMPTY  # None: unknown, restore before use
+
+    def ensure(self, state: str) -> None:
+        """Commit ``state`` to the tables unless they hold it already."""
+        from django.db import transaction
+        from django.test import override_settings
+        from django.utils import timezone
+
+        snapshot = self.snapshots.get(state)
+        if snapshot and snapshot.seeded_on not in (None, timezone.localdate()):
+            snapshot = None  # seeded yesterday: "two working days ago" has moved
+        if snapshot is None:
+            self.restore(EMPTY)
+            self.current = None
+            media = self.media_folder(state)
+            with override_settings(MEDIA_ROOT=media), transaction.atomic():
+                SEEDED_STATES[state]()
+            self.snapshots[state] = self.save(
+                state, media=media, seeded_on=timezone.localdate()
+            )
+            self.current = state
+        elif self.current != state:
+            self.restore(state)
+
+    def use(self, state: str, settings, media: Path) -> None:
+        """Called by a state's fixture inside the test: its files under ``media``.
+
+        A test given another state first (it asked for two) gets this one seeded
+        on top, inside its own transaction, as every test did before.
+        """
+        settings.MEDIA_ROOT = media
+        snapshot = self.snapshots.get(state)
+        if self.current == state and snapshot is not None:
+            if snapshot.media is not None:
+                shutil.copytree(snapshot.media, media, dirs_exist_ok=True)
+        else:
+            SEEDED_STATES[state]()
+
+    def save(self, state: str, *, media: Path | None, seeded_on) -> Snapshot:
+        connection = self.connection
+        quote = connection.ops.quote_name
+        postgresql = connection.vendor == "postgresql"
+        tables = []
+        with connection.cursor() as cursor:
+            for index, table in enumerate(self._tables()):
+                copy = f"zz_test_state_{state}_{index}"
+                cursor.execute(f"DROP TABLE IF EXISTS {quote(copy)}")
+                cursor.execute(
+                    f"CREATE {'UNLOGGED ' if postgresql else ''}TABLE {quote(copy)}"
+                    f" AS SELECT * FROM {quote(table)}"
+                )
+                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(copy)})")
+                if cursor.fetchone()[0]:
+                    tables.append((table, copy))
+            sequences = []
+            if postgresql:
+                cursor.execute(
+                    "SELECT sequencename, last_value FROM pg_sequences"
+                    " WHERE schemaname = current_schema()"
+                )
+                sequences = list(cursor.fetchall())
+        return Snapshot(tables, sequences, media, seeded_on)
+
+    def restore(self, state: str) -> None:
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.management.color import no_style
+        from django.db import transaction
+
+        if self.current == state:
+            return
+        connection = self.connection
+        quote = connection.ops.quote_name
+        snapshot = self.snapshots[state]
+        tables = self._tables()
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Fail, rather than hang, if a test left a connection holding locks.
+                cursor.execute("SET LOCAL lock_timeout = '30s'")
+            model_tables = [t for t in tables if t != "sqlite_sequence"]
+            for sql in connection.ops.sql_flush(no_style(), model_tables):
+                cursor.execute(sql)
+            if "sqlite_sequence" in tables:
+                cursor.execute("DELETE FROM sqlite_sequence")
+            # Foreign keys are deferred to the commit, so the order does not matter.
+            for table, copy in snapshot.tables:
+                cursor.execute(
+                    f"INSERT INTO {quote(table)} SELECT * FROM {quote(copy)}"
+                )
+            for sequence, last_value in snapshot.sequences:
+                cursor.execute(
+                    "SELECT setval(%s, %s, %s)",
+                    [quote(sequence), last_value or 1, last_value is not None],
+                )
+        ContentType.objects.clear_cache()
+        self.current = state
+
+    def _tables(self) -> list[str]:
+        introspection = self.connection.introspection
+        tables = sorted(
+            introspection.django_table_names(only_existing=True, include_views=False)
+        )
+        if self.connection.vendor == "sqlite":
+            # AUTOINCREMENT counters; Django's introspection leaves this table out.
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
+                )
+                if cursor.fetchone():
+                    tables.append("sqlite_sequence")
+        return tables
+
+
+@pytest.fixture(scope="session")
+def database_states(
+    django_db_setup, django_db_blocker, tmp_path_factory
+) -> DatabaseStates:
+    with django_db_blocker.unblock():
+        return DatabaseStates(lambda state: tmp_path_factory.mktemp(f"{state}-media"))
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path) -> None:
-    """The demo centre: agencies, departments, one account per role, and dossiers."""
-    # The demo dossiers' papers are files: keep them out of the developer's media.
-    settings.MEDIA_ROOT = tmp_path
-    seed_demo(DEMO_PASSWORD)
+def database_state(
+    request, database_states, django_db_blocker
+) -> Iterator[DatabaseStates]:
+    """The tables hold the state this test asks for (committed, before the test's
+    own transaction opens); after a transactional test they hold anything."""
+    with django_db_blocker.unblock():
+        database_states.ensure(wanted_state(request.fixturenames))
+    yield database_states
+    if is_transactional(request.node, request.fixturenames):
+        database_states.current = None
+
+
+@pytest.fixture
+def _django_db_helper(database_state, _django_db_helper) -> None:
+    """pytest-django's per-test database access, opened once ``database_state``
+    has committed the state the test asks for (and torn down before it notes a
+    transactional test's flush)."""
+
+
+def pytest_collection_modifyitems(config, items: list[pytest.Item]) -> None:
+    """Transactional tests (the slowest: browser journeys, real concurrency) first,
+    then the others grouped by the state they ask for, so each process switches
+    states a few times only; pytest-xdist hands every worker its tests in this
+    order. Correctness does not depend on it: every test gets its state anyway."""
+    order = {EMPTY: 0, **{state: i + 1 for i, state in enumerate(SEEDED_STATES)}}
+    items.sort(
+        key=lambda item: (
+            not is_transactional(item, getattr(item, "fixturenames", ())),
+            order[wanted_state(getattr(item, "fixturenames", ()))],
+        )
+    )
+
+
+@pytest.fixture
+def demo(database_state, db, settings, tmp_path) -> None:
+    """The demo centre: agencies, departments, one account per role, and dossiers.
+
+    Seeded once per test process; the dossiers' files are copied into
+    ``tmp_path``, the test's MEDIA_ROOT, so a test may add or remove files freely.
+    """
+    database_state.use("demo", settings, tmp_path)
+
+
+# --- the browser ---------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -72,13 +331,20 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+def browser_context(browser, base_url: str, **options):
+    """A fresh browser context (cookies, storage) on ``base_url``, with the suite's
+    timeout for every action and navigation."""
+    context = browser.new_context(base_url=base_url, **options)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    return context
+
+
 @pytest.fixture
 def page(browser, live_server, request) -> Iterator[object]:
     """A fresh browser tab against the live server; a screenshot is kept on failure."""
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    context = browser_context(
+        browser, live_server.url, viewport={"width": 1280, "height": 900}
     )
-    context.set_default_timeout(10_000)
     tab = context.new_page()
     yield tab
     report = getattr(request.node, "rep_call", None)
@@ -96,12 +362,16 @@ def pytest_runtest_makereport(item, call):
 
 
 def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
-    """Log in through the real login form."""
+    """Log in through the real login form; returns on the page the user lands on."""
     page.goto("/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     page.wait_for_load_state()
+
+
+# --- files and dossiers ------------------------------------------------------------
 
 
 @pytest.fixture

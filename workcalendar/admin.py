@@ -5,8 +5,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .calendar import national_holiday_name
 from .models import CalendarException
+from .national import national_holiday_name
 
 
 @admin.register(CalendarException)

@@ -1,44 +1,21 @@
-"""Build the working calendar from Vietnam's public holidays and the admins' swaps.
+"""The working calendar: the national holidays plus the administrators' swaps.
 
-The national part comes from the ``holidays`` package (``country_holidays("VN")``,
-pinned at 0.108). For each year it gives:
-
-* New Year's Day (1/1); lunar Tết from the last day of the lunar year (giao
-  thừa) to the 4th day of the new year, five days computed on the lunar calendar
-  (16–20 Feb 2026; 5–9 Feb 2027 before weekend shifts);
-* Hùng Kings' Commemoration Day (10th of the 3rd lunar month); 30/4 and 1/5;
-  National Day 2/9 plus the adjacent day (1/9 or 3/9, by weekday, since 2021);
-  Vietnam Cultural Day 24/11 from 2026;
-* observed days (nghỉ bù): a holiday falling on a weekend moves to the next
-  working day (Hùng Kings' on Sun 26/4/2026 gives Mon 27/4); a Tết day on a
-  Saturday moves to the day before, on a Sunday to the day after (Tết 2027 thus
-  runs Thu 4 – Wed 10 Feb);
-* the government's swaps decided before its release (2010–2026, e.g. Mon
-  31/8/2026 off, made up on Sat 22/8/2026). The day off is a holiday; the make-up
-  Saturday is in its ``weekend_workdays``, which we read as extra working days.
-
-It does not know swaps decided after its release, provincial days off, or the
-early Tết schedules the Ministry of Home Affairs sets for civil servants each
-year: administrators add those as ``CalendarException`` rows, which win over the
-package (a working-day row removes a holiday, a day-off row removes a make-up day).
+How the national part is built, and what it does not know, is told in
+``workcalendar/national.py``; administrators add what it lacks as
+``CalendarException`` rows, which win over it.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import get_language
-
-from dossiers.deadlines import OfficeHours, WorkCalendar
 
 from .models import CalendarException, ExceptionKind
-
-# holidays names its languages differently from Django.
-_HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
+from .national import national_calendar
+from .types import OfficeHours, WorkCalendar
 
 
 def load_calendar(years: Iterable[int] | None = None) -> WorkCalendar:
@@ -74,6 +51,15 @@ def load_calendar(years: Iterable[int] | None = None) -> WorkCalendar:
     return build_calendar(covered, days_off=extra_off, working_days=extra_working)
 
 
+def calendar_for(*moments: datetime | None) -> WorkCalendar:
+    """The calendar covering the local years of ``moments`` (None ones skipped).
+
+    With no moment given, the default span of ``load_calendar``.
+    """
+    years = {timezone.localtime(m).year for m in moments if m is not None}
+    return load_calendar(years or None)
+
+
 def build_calendar(
     years: Iterable[int],
     *,
@@ -87,50 +73,22 @@ def build_calendar(
     feed it their own.
     """
     covered = tuple(sorted(set(years)))
-    national_off, national_make_up = _national_calendar(covered)
+    national_off, national_make_up = national_calendar(covered)
     days_off, working_days = set(days_off), set(working_days)
     return WorkCalendar(
         days_off=frozenset((national_off | days_off) - working_days),
         extra_working_days=frozenset((national_make_up | working_days) - days_off),
-        office_hours=office_hours or _office_hours(settings.OFFICE_HOURS),
+        office_hours=office_hours or configured_office_hours(),
         tz=ZoneInfo(settings.TIME_ZONE),
         years=frozenset(covered),
     )
 
 
-def national_holiday_name(day: date) -> str | None:
-    """The public holiday on ``day`` in the active language, or None."""
-    language = _HOLIDAY_LANGUAGES.get((get_language() or "vi")[:2], "vi")
-    return _holiday_names(day.year, language).get(day)
-
-
-def is_national_working_day(day: date) -> bool:
-    """Whether ``day`` is worked by the national calendar alone, no exceptions."""
-    national_off, national_make_up = _national_calendar((day.year,))
-    if day in national_make_up:
-        return True
-    return day.weekday() < 5 and day not in national_off
-
-
-@lru_cache(maxsize=32)
-def _national_calendar(
-    years: tuple[int, ...],
-) -> tuple[frozenset[date], frozenset[date]]:
-    """Public holidays (observed days and swaps included) and make-up weekend days."""
-    # expand=False: the object is cached, and an expanding one would grow itself
-    # when asked about another year.
-    national = holidays.country_holidays("VN", years=years, expand=False)
-    make_up = frozenset(day for day in national.weekend_workdays if day.year in years)
-    return frozenset(national), make_up
-
-
-@lru_cache(maxsize=32)
-def _holiday_names(year: int, language: str) -> dict[date, str]:
-    return dict(
-        holidays.country_holidays("VN", years=year, language=language, expand=False)
-    )
+def configured_office_hours() -> OfficeHours:
+    """The desks' office hours, from the ``OFFICE_HOURS`` setting."""
+    return _parsed_office_hours(settings.OFFICE_HOURS)
 
 
 @lru_cache(maxsize=4)
-def _office_hours(text: str) -> OfficeHours:
+def _parsed_office_hours(text: str) -> OfficeHours:
     return OfficeHours.parse(text)

@@ -6,6 +6,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .national import is_national_working_day, national_holiday_name
+
 
 class ExceptionKind(models.TextChoices):
     DAY_OFF = "day_off", _("Day off")
@@ -59,9 +61,6 @@ class CalendarException(models.Model):
         super().clean()
         if self.date is None or not self.kind:
             return
-        # Imported here because calendar.py reads this model to build the calendar.
-        from .calendar import is_national_working_day, national_holiday_name
-
         params = {
             "date": date_format(self.date, "DATE_FORMAT"),
             "weekday": date_format(self.date, "l"),

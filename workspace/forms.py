@@ -1,41 +1,37 @@
-"""Forms of the staff workspace: each asks for what the law requires, no more."""
+"""Forms of the staff workspace: the worklist's filters, the counter intake and
+the register. (The forms of dossier actions are in ``dossiers/action_forms.py``.)"""
 
-import re
-from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
-from dossiers.models import Channel, State
+from dossiers.action_forms import BootstrapMixin
+from dossiers.forms import clean_id_number
+from dossiers.models import ApplicantDetails, Channel, State
+from dossiers.services import ReceivedPaper, snapshot_procedure
 from dossiers.uploads import check_upload
 from procedures.models import Department, Procedure, Sector
 
-DUE_WINDOWS = [
-    ("", _("Any due date")),
-    ("overdue", _("Overdue")),
-    ("today", _("Due today")),
-    ("soon", _("Due within 2 working days")),
-    ("later", _("Due later")),
-]
 
-
-class BootstrapMixin:
-    """Gives every widget its Bootstrap class, so templates stay simple."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
+def due_window_choices(soon_days: int) -> list[tuple[str, str]]:
+    return [
+        ("", _("Any due date")),
+        ("overdue", _("Overdue")),
+        ("today", _("Due today")),
+        (
+            "soon",
+            ngettext(
+                "Due within %(days)d working day",
+                "Due within %(days)d working days",
+                soon_days,
+            )
+            % {"days": soon_days},
+        ),
+        ("later", _("Due later")),
+    ]
 
 
 class WorklistFilterForm(BootstrapMixin, forms.Form):
@@ -58,7 +54,7 @@ class WorklistFilterForm(BootstrapMixin, forms.Form):
             *[c for c in State.choices if c[0] != "draft"],
         ],
     )
-    due = forms.ChoiceField(label=_("Due"), required=False, choices=DUE_WINDOWS)
+    due = forms.ChoiceField(label=_("Due"), required=False)
     channel = forms.ChoiceField(
         label=_("Channel"),
         required=False,
@@ -93,8 +89,9 @@ class WorklistFilterForm(BootstrapMixin, forms.Form):
         empty_label=_("Anyone"),
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, soon_days: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["due"].choices = due_window_choices(soon_days)
         if user.agency_id and user.role in (Role.OFFICER, Role.LEADER):
             self.fields["department"].queryset = Department.objects.filter(
                 agency_id=user.agency_id
@@ -102,6 +99,20 @@ class WorklistFilterForm(BootstrapMixin, forms.Form):
             self.fields["assignee"].queryset = self.fields["assignee"].queryset.filter(
                 agency_id=user.agency_id
             )
+
+    def worklist_filters(self) -> dict[str, Any]:
+        """The selector's keyword arguments (``dossiers.selectors.worklist``)."""
+        data = self.cleaned_data
+        return {
+            "state": data.get("state", ""),
+            "procedure_code": data["procedure"].code if data.get("procedure") else "",
+            "sector_code": data["sector"].code if data.get("sector") else "",
+            "department_id": data["department"].pk if data.get("department") else None,
+            "assignee_id": data["assignee"].pk if data.get("assignee") else None,
+            "channel": data.get("channel", ""),
+            "due": data.get("due", ""),
+            "query": data.get("q", ""),
+        }
 
 
 class ApplicantForm(BootstrapMixin, forms.Form):
@@ -121,12 +132,7 @@ class ApplicantForm(BootstrapMixin, forms.Form):
     )
 
     def clean_id_number(self) -> str:
-        value = self.cleaned_data["id_number"].strip()
-        if not re.fullmatch(r"\d{12}", value):
-            raise forms.ValidationError(
-                _("An identity card (CCCD) number has exactly 12 digits.")
-            )
-        return value
+        return clean_id_number(self.cleaned_data["id_number"])
 
 
 class PaperReceiptForm(forms.Form):
@@ -165,134 +171,6 @@ class PaperReceiptForm(forms.Form):
         return data
 
 
-class SupplementItemForm(forms.Form):
-    """One paper the applicant must supply or correct, with guidance."""
-
-    selected = forms.BooleanField(required=False)
-    guidance = forms.CharField(
-        required=False,
-        max_length=500,
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-    )
-
-    def __init__(self, *args: Any, paper: dict[str, Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.paper = paper
-        self.fields["selected"].label = paper["name"]
-        self.fields["selected"].widget.attrs["class"] = "form-check-input"
-        self.fields["guidance"].label = _("What is wrong and how to fix it")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("selected") and not (data.get("guidance") or "").strip():
-            self.add_error("guidance", _("Say what is wrong with this paper."))
-        return data
-
-
-class MessageForm(BootstrapMixin, forms.Form):
-    message = forms.CharField(
-        label=_("Message to the applicant"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
-
-
-class ReasonsForm(BootstrapMixin, forms.Form):
-    reasons = forms.CharField(
-        label=_("Reasons"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text=_("The applicant receives these reasons in writing."),
-    )
-
-
-class NoteForm(BootstrapMixin, forms.Form):
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-    )
-
-
-class AssignForm(NoteForm):
-    assignee = forms.ModelChoiceField(
-        label=_("Assign to"),
-        required=False,
-        queryset=User.objects.none(),
-        empty_label=_("The department decides"),
-    )
-
-    def __init__(self, *args: Any, candidates=None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if candidates is not None:
-            self.fields["assignee"].queryset = candidates
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data]
-        return [super().clean(data, initial)] if data else []
-
-
-class ApproveForm(NoteForm):
-    result_files = MultipleFileField(
-        label=_("Result files (electronic result)"),
-        required=False,
-        help_text=_("PDF of the signed result, for online delivery."),
-    )
-
-    def clean_result_files(self) -> list:
-        files = self.cleaned_data.get("result_files") or []
-        for upload in files:
-            check_upload(upload, ["pdf"])
-        return files
-
-
-class ExtendForm(BootstrapMixin, forms.Form):
-    new_due = forms.DateTimeField(
-        label=_("New appointment date"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
-    reason = forms.CharField(
-        label=_("Reason and apology (Form 04)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
-
-    def clean_new_due(self) -> datetime:
-        value = self.cleaned_data["new_due"]
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value)
-        return value
-
-
-class ReturnForm(BootstrapMixin, forms.Form):
-    channel = forms.ChoiceField(label=_("Delivered"), choices=Channel.choices)
-    collected_by = forms.CharField(
-        label=_("Collected by"),
-        required=False,
-        max_length=150,
-        help_text=_("Name of the person who collected the result at the counter."),
-    )
-    id_checked = forms.BooleanField(
-        label=_("Identity document checked"), required=False
-    )
-    fee_collected = forms.IntegerField(
-        label=_("Fee collected (VND)"), required=False, min_value=0
-    )
-
-
 class InternalNoteForm(BootstrapMixin, forms.Form):
     text = forms.CharField(
         label=_("Internal note"),
@@ -300,6 +178,53 @@ class InternalNoteForm(BootstrapMixin, forms.Form):
         max_length=2000,
         help_text=_("Only staff see internal notes."),
     )
+
+
+class CounterIntakeForm:
+    """The counter's whole form: the applicant, then a line per paper."""
+
+    def __init__(self, data: Any, files: Any, procedure: Procedure) -> None:
+        self.applicant = ApplicantForm(data)
+        self.papers = [
+            PaperReceiptForm(data, files, prefix=f"paper-{p['index']}", paper=p)
+            for p in snapshot_procedure(procedure)["papers"]
+        ]
+
+    @property
+    def is_bound(self) -> bool:
+        return self.applicant.is_bound
+
+    def is_valid(self) -> bool:
+        return self.applicant.is_valid() & all(f.is_valid() for f in self.papers)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """``dossier_intake_at_counter``'s arguments from the checked data."""
+        data = self.applicant.cleaned_data
+        return {
+            "details": ApplicantDetails(
+                name=data["name"],
+                id_number=data["id_number"],
+                phone=data["phone"],
+                email=data["email"],
+                address=data["address"],
+            ),
+            "received": [
+                ReceivedPaper(
+                    index=f.paper["index"],
+                    name=f.paper["name"],
+                    originals=f.cleaned_data.get("originals") or 0,
+                    copies=f.cleaned_data.get("copies") or 0,
+                )
+                for f in self.papers
+                if f.cleaned_data.get("received")
+            ],
+            "uploads": [
+                (f.paper["index"], f.cleaned_data["scan"])
+                for f in self.papers
+                if f.cleaned_data.get("scan")
+            ],
+            "channel": data["channel"],
+        }
 
 
 class RegisterFilterForm(BootstrapMixin, forms.Form):

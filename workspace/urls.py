@@ -2,22 +2,28 @@
 
 from django.urls import path
 
-from . import views
+from .views import dossier, intake, worklist
 
 app_name = "workspace"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("dossiers/", views.dossier_list, name="dossier_list"),
-    path("dossiers/<int:pk>/", views.dossier_detail, name="dossier_detail"),
-    path("dossiers/<int:pk>/act/<slug:action>/", views.dossier_act, name="dossier_act"),
-    path("dossiers/<int:pk>/check/", views.paper_check, name="paper_check"),
-    path("dossiers/<int:pk>/notes/", views.add_note, name="add_note"),
+    path("", worklist.dashboard, name="dashboard"),
+    path("dossiers/", worklist.dossier_list, name="dossier_list"),
+    path("dossiers/<int:pk>/", dossier.dossier_detail, name="dossier_detail"),
+    path(
+        "dossiers/<int:pk>/act/<slug:action>/",
+        dossier.dossier_act,
+        name="dossier_act",
+    ),
+    path("dossiers/<int:pk>/check/", dossier.paper_check, name="paper_check"),
+    path("dossiers/<int:pk>/notes/", dossier.add_note, name="add_note"),
     path(
         "dossiers/<int:pk>/files/<int:attachment_pk>/",
-        views.attachment,
+        dossier.attachment,
         name="attachment",
     ),
-    path("dossiers/<int:pk>/forms/<str:number>/", views.print_form, name="print_form"),
-    path("intake/", views.counter_intake, name="intake"),
-    path("register/", views.register, name="register"),
+    path(
+        "dossiers/<int:pk>/forms/<str:number>/", dossier.print_form, name="print_form"
+    ),
+    path("intake/", intake.counter_intake, name="intake"),
+    path("register/", worklist.register, name="register"),
 ]

@@ -10,6 +10,7 @@ from procedures.models import TimeUnit
 from ..models import SupplementRequest, TransitionLog
 from ..timeline import applicant_event
 from ..uploads import KINDS
+from ..workflow import ACTIONS, CENTRE_NOTE
 
 register = template.Library()
 
@@ -44,7 +45,7 @@ def event_sentence(log: TransitionLog) -> str:
 @register.simple_tag
 def supplement_request_of(log: TransitionLog) -> SupplementRequest | None:
     """The supplement request a transition made, for notices listing its papers."""
-    if log.transition not in ("request_intake_supplement", "request_supplement"):
+    if "02" not in ACTIONS[log.transition].issues:
         return None
     return (
         SupplementRequest.objects.filter(
@@ -55,21 +56,8 @@ def supplement_request_of(log: TransitionLog) -> SupplementRequest | None:
     )
 
 
-# Notes the centre writes to the applicant; others are staff hand-offs or the
-# applicant's own words.
-CENTRE_NOTES = frozenset(
-    {
-        "request_intake_supplement",
-        "request_supplement",
-        "refuse",
-        "deny",
-        "stop",
-        "extend",
-    }
-)
-
-
 @register.filter
 def centre_note(log: TransitionLog) -> str:
     """The note of a transition if the centre addressed it to the applicant."""
-    return log.note if log.transition in CENTRE_NOTES else ""
+    entry = ACTIONS.get(log.transition)
+    return log.note if entry is not None and entry.note == CENTRE_NOTE else ""

@@ -23,7 +23,7 @@ def fresh_rate_limit():
 def test_the_applicant_rates_a_returned_dossier_once(client, citizen, returned):
     """The first rating is saved; a second is refused and changes nothing."""
     client.force_login(citizen)
-    url = reverse("dossiers:rate", args=[returned.pk])
+    url = reverse("feedback:rate", args=[returned.pk])
     response = client.post(url, {**SCORES, "comment": "Nhanh, chu đáo"})
     assert response["Location"].endswith("#rating")
     rating = Rating.objects.get(dossier=returned)
@@ -47,7 +47,7 @@ def test_scores_outside_1_to_5_are_refused(client, citizen, returned):
     """Missing or out-of-range scores re-render the page with the error summary."""
     client.force_login(citizen)
     response = client.post(
-        reverse("dossiers:rate", args=[returned.pk]), {**SCORES, "fees": 9}
+        reverse("feedback:rate", args=[returned.pk]), {**SCORES, "fees": 9}
     )
     assert response.status_code == 400
     assert "fees" in response.context["rating_form"].errors
@@ -59,13 +59,13 @@ def test_a_dossier_not_yet_returned_cannot_be_rated(client, citizen):
     """Before the result is handed over, the rating is refused."""
     ready = Dossier.objects.get(applicant=citizen, state=State.RESULT_READY)
     client.force_login(citizen)
-    client.post(reverse("dossiers:rate", args=[ready.pk]), SCORES)
+    client.post(reverse("feedback:rate", args=[ready.pk]), SCORES)
     assert not Rating.objects.exists()
 
 
 def test_counter_applicant_rates_by_code_and_pin(client, returned):
     """Without an account: code + PIN + scores; once only."""
-    url = reverse("dossiers:track_rate")
+    url = reverse("feedback:track_rate")
     data = {**SCORES, "code": returned.code, "pin": returned.lookup_pin}
     response = client.post(url, data)
     assert response["Location"] == reverse("dossiers:track")
@@ -78,7 +78,7 @@ def test_counter_applicant_rates_by_code_and_pin(client, returned):
 
 def test_public_rating_with_a_wrong_pin_reads_like_an_unknown_code(client, returned):
     """A wrong PIN and an unknown code get the same answer and count as misses."""
-    url = reverse("dossiers:track_rate")
+    url = reverse("feedback:track_rate")
     wrong = client.post(url, {**SCORES, "code": returned.code, "pin": "000000"})
     unknown = client.post(url, {**SCORES, "code": "KHONG-CO", "pin": "000000"})
     assert wrong.status_code == unknown.status_code == 400
@@ -91,7 +91,7 @@ def test_public_rating_with_a_wrong_pin_reads_like_an_unknown_code(client, retur
 def test_public_rating_is_blocked_after_too_many_misses(client, returned, settings):
     """After TRACKING_MAX_FAILURES misses the rating form answers 429 too."""
     settings.TRACKING_MAX_FAILURES = 2
-    url = reverse("dossiers:track_rate")
+    url = reverse("feedback:track_rate")
     for _ in range(2):
         client.post(url, {**SCORES, "code": returned.code, "pin": "1"})
     response = client.post(

@@ -13,7 +13,7 @@ from tests.factories import demo_user
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("dossiers", "notifications")
+NAMESPACES = ("dossiers", "feedback", "notifications")
 # Keyword arguments that point at someone's object; a pattern with none of them is
 # public (tracking) or the user's own list.
 OBJECT_KWARGS = {"pk", "attachment_pk"}
@@ -54,7 +54,7 @@ def test_the_walk_covers_every_page_of_a_dossier():
         "dossiers:supplement",
         "dossiers:withdraw",
         "dossiers:slip",
-        "dossiers:rate",
+        "feedback:rate",
         "notifications:mark_read",
     }
 
@@ -68,7 +68,11 @@ def test_another_citizen_gets_404_on_every_url_of_a_dossier(
     dossier = Dossier.objects.filter(applicant=citizen, state=victim_state).first()
     attachment = dossier.attachments.first()
     notification = Notification.objects.create(
-        recipient=citizen, dossier=dossier, key=f"t:{dossier.pk}", subject="s", body="b"
+        recipient=citizen,
+        link=dossier.get_absolute_url(),
+        key=f"t:{dossier.pk}",
+        subject="s",
+        body="b",
     )
     before = (dossier.state, dossier.version, dossier.attachments.count())
     client.force_login(stranger)
@@ -94,7 +98,11 @@ def test_the_owner_reaches_the_same_urls(client, citizen, returned):
     for the pages that exist in this state)."""
     attachment = returned.attachments.get(kind="result")
     notification = Notification.objects.create(
-        recipient=citizen, dossier=returned, key="t", subject="s", body="b"
+        recipient=citizen,
+        link=returned.get_absolute_url(),
+        key="t",
+        subject="s",
+        body="b",
     )
     client.force_login(citizen)
     for name in ("detail", "attachment", "slip"):
@@ -113,7 +121,11 @@ def test_staff_get_403_and_visitors_the_login_page_on_every_url(client, citizen)
     dossier = Dossier.objects.filter(applicant=citizen).first()
     attachment = dossier.attachments.first()
     notification = Notification.objects.create(
-        recipient=citizen, dossier=dossier, key="t", subject="s", body="b"
+        recipient=citizen,
+        link=dossier.get_absolute_url(),
+        key="t",
+        subject="s",
+        body="b",
     )
     urls = [
         reverse(

@@ -17,9 +17,6 @@ from dossiers.deadlines import (
     LATE,
     ON_TIME,
     TIMELINESS_LABELS,
-    CalendarRangeError,
-    OfficeHours,
-    WorkCalendar,
     add_working_time,
     classify,
     clock_start,
@@ -31,6 +28,7 @@ from dossiers.deadlines import (
 )
 from procedures.models import TimeUnit
 from workcalendar.calendar import build_calendar
+from workcalendar.types import CalendarRangeError, OfficeHours, WorkCalendar
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC = ZoneInfo("UTC")

@@ -74,7 +74,7 @@ def seeded(centre) -> dict[str, int]:
 
 
 def windows(now: datetime) -> dict[str, int]:
-    due = DueWindows.at(now, load_calendar({now.year}))
+    due = DueWindows.at(now, load_calendar({now.year}), soon_days=2)
     return {
         window: filter_due_window(Dossier.objects.all(), window, due).count()
         for window in ("overdue", "today", "soon", "later")

@@ -990,7 +990,7 @@ def test_the_applicant_is_told_after_commit_only(
     notification = Notification.objects.get()
     log = last_log(filed)
     assert notification.recipient == people.citizen
-    assert notification.dossier_id == filed.pk
+    assert notification.link == f"/my/dossiers/{filed.pk}/"
     assert notification.key == f"transition:{log.pk}"
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["citizen@example.vn"]

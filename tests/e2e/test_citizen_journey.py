@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from dossiers.models import Dossier, State
 from feedback.models import Rating
-from tests.conftest import ARTIFACTS, login
+from tests.conftest import ARTIFACTS, browser_context, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,10 +37,14 @@ def open_action(page, dossier: Dossier, action: str) -> None:
     expect(page.locator(f"#act-{action}")).to_be_visible()
 
 
-def submit_action(page, action: str) -> None:
-    """Send the action's form and wait for the page it redirects to."""
-    with page.expect_navigation():
-        page.locator(f"#act-{action} button[type=submit]").click()
+def submit_action(page, dossier: Dossier, action: str) -> None:
+    """Send the action's form and wait for the page it redirects to: Form 01 after
+    a receipt, else a page saying the action succeeded."""
+    page.locator(f"#act-{action} button[type=submit]").click()
+    if action == "receive":
+        expect(page).to_have_url(re.compile(rf"/staff/dossiers/{dossier.pk}/forms/01/"))
+    else:
+        expect(page.locator("#main [role=alert].alert-success")).to_be_visible()
 
 
 def log_out(page) -> None:
@@ -49,13 +53,14 @@ def log_out(page) -> None:
 
 def track(browser, base_url: str, dossier: Dossier, state: str) -> int:
     """Public tracking in a fresh browser (no login): the state and current stage."""
-    context = browser.new_context(base_url=base_url)
+    context = browser_context(browser, base_url)
     visitor = context.new_page()
     visitor.goto("/track/")
     visitor.fill("#code", dossier.code)
     visitor.fill("#pin", dossier.lookup_pin)
     visitor.locator("form[method=get] button[type=submit]").click()
     expect(visitor.locator(f"section[data-state='{state}']")).to_be_visible()
+    visitor.wait_for_load_state()
     page_text = visitor.locator("main").inner_text()
     assert dossier.applicant_id_number not in page_text
     current = visitor.locator(".stage[aria-current='step']")
@@ -124,7 +129,7 @@ def test_online_dossier_from_sign_up_to_rating(
     page.fill(
         "#act-request_intake_supplement textarea[name=message]", "Vui lòng bổ sung."
     )
-    submit_action(page, "request_intake_supplement")
+    submit_action(page, dossier, "request_intake_supplement")
     dossier.refresh_from_db()
     assert dossier.state == State.SUPPLEMENT_REQUESTED
     log_out(page)
@@ -150,12 +155,12 @@ def test_online_dossier_from_sign_up_to_rating(
     # --- the clerk receives and transfers --------------------------------------------
     login(page, "clerk")
     open_action(page, dossier, "receive")
-    submit_action(page, "receive")
+    submit_action(page, dossier, "receive")
     dossier.refresh_from_db()
     assert dossier.state == State.RECEIVED
     stages = [track(browser, live_server.url, dossier, "received")]
     open_action(page, dossier, "transfer")
-    submit_action(page, "transfer")
+    submit_action(page, dossier, "transfer")
     dossier.refresh_from_db()
     assert dossier.state == State.PROCESSING
     stages.append(track(browser, live_server.url, dossier, "processing"))
@@ -164,12 +169,12 @@ def test_online_dossier_from_sign_up_to_rating(
     # --- the officer forwards, the leader approves with the result ---------------
     login(page, "officer")
     open_action(page, dossier, "forward")
-    submit_action(page, "forward")
+    submit_action(page, dossier, "forward")
     log_out(page)
     login(page, "leader")
     open_action(page, dossier, "approve")
     page.set_input_files("#act-approve input[type=file]", str(tmp_path / "ket-qua.pdf"))
-    submit_action(page, "approve")
+    submit_action(page, dossier, "approve")
     dossier.refresh_from_db()
     assert dossier.state == State.RESULT_READY
     stages.append(track(browser, live_server.url, dossier, "result_ready"))
@@ -179,7 +184,7 @@ def test_online_dossier_from_sign_up_to_rating(
     login(page, "clerk")
     open_action(page, dossier, "return_result")
     page.select_option("#act-return_result select[name=channel]", "online")
-    submit_action(page, "return_result")
+    submit_action(page, dossier, "return_result")
     dossier.refresh_from_db()
     assert dossier.state == State.RETURNED
     stages.append(track(browser, live_server.url, dossier, "returned"))

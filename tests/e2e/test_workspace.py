@@ -21,6 +21,7 @@ def test_clerk_receives_a_walk_in_dossier_and_opens_form_01(page, demo, media):
     page.get_by_label("Họ và tên").fill("Lê Thị Mai")
     page.get_by_label("Số định danh cá nhân").fill("001190099999")
     page.get_by_label("Số điện thoại").fill("0912345000")
+    expect(page.locator("input[name$='-received']").first).to_be_visible()
     for checkbox in page.locator("input[name$='-received']").all()[:3]:
         checkbox.check()
     page.get_by_role("button", name="Tiếp nhận và in Mẫu 01").click()

@@ -22,6 +22,7 @@ from portal.demo import DEMO_PASSWORD, seed_accounts, seed_agencies
 from procedures.catalogue_io import import_catalogue
 from procedures.demo import demo_catalogue_document
 from procedures.models import Procedure
+from tests.conftest import SEEDED_STATES
 from tests.factories import demo_user
 from workcalendar.demo import seed_calendar
 
@@ -35,11 +36,8 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=TZ)
 
 
-@pytest.fixture
-def centre(db, settings, tmp_path) -> None:
+def seed_centre() -> None:
     """Calendar, agencies, the demo accounts and one procedure; no dossiers."""
-    settings.MEDIA_ROOT = tmp_path
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     seed_calendar()
     seed_agencies()
     accounts = seed_accounts(DEMO_PASSWORD)
@@ -50,6 +48,22 @@ def centre(db, settings, tmp_path) -> None:
     import_catalogue(
         catalogue, actor=next(u for u in accounts if u.username == "admin")
     )
+
+
+# Seeded once per test process and restored before each test that asks for it
+# (tests/conftest.py). The name is the suite's own: other modules define a
+# `centre` fixture of their own.
+SEEDED_STATES["reminders_centre"] = seed_centre
+
+
+@pytest.fixture
+def reminders_centre(database_state, db, settings, tmp_path) -> None:
+    database_state.use("reminders_centre", settings, tmp_path)
+
+
+@pytest.fixture
+def centre(reminders_centre) -> None:
+    """Calendar, agencies, the demo accounts and one procedure; no dossiers."""
 
 
 @pytest.fixture(autouse=True)

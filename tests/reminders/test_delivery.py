@@ -7,10 +7,12 @@ from io import StringIO
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
+from django.urls import reverse
 
 from dossiers import services
 from dossiers.models import Channel
 from notifications.channels import KEY_HEADER, ConsoleSMSBackend
+from notifications.delivery import DeliveryError
 from notifications.models import Notification
 from reminders import delivery, scan
 from reminders.models import Kind, Reminder, Status
@@ -116,7 +118,10 @@ def test_in_app_notice_carries_the_reminder_key(dossiers, outbox) -> None:
     for reminder in Reminder.objects.all():
         notification = Notification.objects.get(key=reminder.key)
         assert notification.recipient == reminder.recipient
-        assert notification.dossier == dossier
+        assert notification.link in (
+            reverse("workspace:dossier_detail", args=[dossier.pk]),
+            reverse("dossiers:detail", args=[dossier.pk]),
+        )
         assert dossier.code in notification.subject
         assert reminder.notified_at is not None
 
@@ -168,7 +173,7 @@ def test_a_failed_channel_is_retried_without_repeating_the_others(
     [reminder] = record("2026-12-02 07:00")
     settings.EMAIL_BACKEND = "tests.reminders.test_delivery.BrokenEmailBackend"
 
-    with pytest.raises(delivery.DeliveryError):
+    with pytest.raises(DeliveryError):
         delivery.deliver(reminder.pk)
 
     reminder.refresh_from_db()
@@ -234,14 +239,14 @@ def test_recorded_but_never_sent_is_not_lost(dossiers, outbox) -> None:
 
 
 def test_gives_up_after_the_last_attempt(dossiers, settings) -> None:
-    """After REMINDER_MAX_ATTEMPTS failures the reminder is marked failed, for
+    """After NOTICE_MAX_ATTEMPTS failures the reminder is marked failed, for
     staff to see in the admin, and no scan tries it again."""
-    settings.REMINDER_MAX_ATTEMPTS = 2
+    settings.NOTICE_MAX_ATTEMPTS = 2
     settings.EMAIL_BACKEND = "tests.reminders.test_delivery.BrokenEmailBackend"
     dossiers.result_ready(RECEIVED, at("2026-12-01 15:00"))
     [reminder] = record("2026-12-02 07:00")
 
-    with pytest.raises(delivery.DeliveryError):
+    with pytest.raises(DeliveryError):
         delivery.deliver(reminder.pk)
     assert delivery.deliver(reminder.pk).status == Status.FAILED
 

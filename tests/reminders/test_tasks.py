@@ -69,7 +69,7 @@ def test_deliver_reminder_retries_until_the_last_attempt(
     dossiers, settings, eager_retries
 ) -> None:
     """A channel that keeps failing is retried by Celery (with backoff in a real
-    worker) until REMINDER_MAX_ATTEMPTS, then the reminder is marked failed."""
+    worker) until NOTICE_MAX_ATTEMPTS, then the reminder is marked failed."""
     settings.EMAIL_BACKEND = "tests.reminders.test_delivery.BrokenEmailBackend"
     dossiers.result_ready(RECEIVED, at("2026-12-01 15:00"))
     [pk] = scan.record_due_reminders(at("2026-12-02 07:00")).pending
@@ -77,7 +77,7 @@ def test_deliver_reminder_retries_until_the_last_attempt(
     assert deliver_reminder.apply(args=[pk]).get() == Status.FAILED
 
     reminder = Reminder.objects.get(pk=pk)
-    assert reminder.attempts == django_settings.REMINDER_MAX_ATTEMPTS
+    assert reminder.attempts == django_settings.NOTICE_MAX_ATTEMPTS
     assert "SMTPServerDisconnected" in reminder.last_error
 
 

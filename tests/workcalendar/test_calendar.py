@@ -8,14 +8,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from dossiers.deadlines import CalendarRangeError, due_at
-from workcalendar.calendar import (
-    is_national_working_day,
-    load_calendar,
-    national_holiday_name,
-)
+from dossiers.deadlines import due_at
+from workcalendar.calendar import load_calendar
 from workcalendar.demo import seed_calendar
 from workcalendar.models import CalendarException, ExceptionKind
+from workcalendar.national import is_national_working_day, national_holiday_name
+from workcalendar.types import CalendarRangeError
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 OFF, WORK = ExceptionKind.DAY_OFF, ExceptionKind.WORKING_DAY

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from notifications.delivery import DeliveryError
 from reminders import delivery, scan
 from reminders.models import Kind, Status
 
@@ -67,7 +68,7 @@ class Command(BaseCommand):
         for reminder_id in pending:
             try:
                 reminder = delivery.deliver(reminder_id)
-            except delivery.DeliveryError:
+            except DeliveryError:
                 failed += 1
                 continue
             if reminder is None:

@@ -1,12 +1,11 @@
 """Views of dossiers for the public and for applicants.
 
-Public: tracking and rating by code and lookup PIN. Applicants: filing online, their
-list of dossiers, each dossier's page, supplements, withdrawal, slips and results.
+Filing online, the applicant's list of dossiers, each dossier's page, supplements,
+withdrawal, slips and results. (Public tracking: ``tracking``; ratings: feedback.)
 Every applicant URL loads the dossier through ``dossiers_visible_to`` first, so
 anyone else's dossier, paper or result answers 404 whatever the method.
 """
 
-import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -14,145 +13,37 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from feedback.forms import PublicRatingForm, RatingForm
-from feedback.services import rating_of, rating_submit
 from procedures.models import Procedure
 from procedures.selectors import public_procedure
-from workspace.printing import PdfUnavailable, pdf_response, render_pdf
 
-from . import filing, services
-from .forms import ApplicantDetailsForm, NoteForm, PaperUploadsForm
-from .models import Attachment, AttachmentKind, Channel, Dossier, State
-from .selectors import applicant_dossier_pages, applicant_dossiers
-from .slips import issued_slips, slip_context
-from .timeline import applicant_timeline, stages
-from .tracking import public_status
-
-NOT_FOUND = gettext_lazy(
-    "No dossier matches this code and PIN. Check both against your receipt."
+from .. import selectors, services
+from ..forms import ApplicantDetailsForm, NoteForm, PaperUploadsForm
+from ..models import (
+    SUPPLEMENT_STATES,
+    Attachment,
+    AttachmentKind,
+    Channel,
+    Dossier,
+    State,
 )
-THANKS = gettext_lazy("Thank you for rating the service. Your answer has been saved.")
-
-
-# --- public: tracking and rating by code and PIN -------------------------------------
-
-
-def _client_key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    return "track-failures:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
-def _blocked(request: HttpRequest) -> bool:
-    return cache.get(_client_key(request), 0) >= settings.TRACKING_MAX_FAILURES
-
-
-def _find_by_code(request: HttpRequest, code: str, pin: str) -> Dossier | None:
-    """The dossier with this code and PIN; a miss counts towards the block.
-
-    A wrong PIN for a real code and an unknown code are the same miss, so codes
-    printed on paper cannot be used to enumerate anyone's dossiers.
-    """
-    dossier = (
-        Dossier.objects.filter(code=code)
-        .select_related("procedure")
-        .only(
-            "code",
-            "lookup_pin",
-            "state",
-            "current_due_at",
-            "procedure__name",
-            "procedure__code",
-            "received_at",
-            "outcome",
-            "current_step_index",
-            "timeliness",
-            "returned_at",
-            "decided_at",
-            "channel",
-        )
-        .first()
-    )
-    if dossier and constant_time_compare(dossier.lookup_pin, pin):
-        return dossier
-    key = _client_key(request)
-    cache.set(key, cache.get(key, 0) + 1, settings.TRACKING_BLOCK_SECONDS)
-    return None
-
-
-@never_cache
-def track(request: HttpRequest) -> HttpResponse:
-    """Status of a dossier for whoever holds its code and lookup PIN (Form 01).
-
-    Repeated failures from one client are refused with 429 for a while.
-    """
-    code = request.GET.get("code", "").strip()[:64]
-    pin = request.GET.get("pin", "").strip()[:8]
-    context: dict[str, object] = {"code": code, "pin": pin}
-    if _blocked(request):
-        context["blocked"] = True
-        return render(request, "dossiers/track.html", context, status=429)
-    if code and pin:
-        dossier = _find_by_code(request, code, pin)
-        if dossier is None:
-            context["not_found"] = True
-        else:
-            context.update(_tracked(dossier, code, pin))
-    elif code or pin:
-        context["incomplete"] = True
-    return render(request, "dossiers/track.html", context)
-
-
-def _tracked(dossier: Dossier, code: str, pin: str) -> dict[str, object]:
-    returned = dossier.state == State.RETURNED
-    return {
-        "status": public_status(dossier),
-        "stages": stages(dossier.state, from_receipt=True),
-        "rated": returned and rating_of(dossier) is not None,
-        "rating_form": (
-            PublicRatingForm(initial={"code": code, "pin": pin}) if returned else None
-        ),
-    }
-
-
-@never_cache
-def track_rate(request: HttpRequest) -> HttpResponse:
-    """The satisfaction survey by code and PIN, for applicants without an account."""
-    form = PublicRatingForm(
-        request.POST or None, initial={"code": request.GET.get("code", "")[:64]}
-    )
-    if _blocked(request):
-        context = {"form": form, "blocked": True}
-        return render(request, "dossiers/rate_public.html", context, status=429)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        dossier = _find_by_code(request, data["code"].strip(), data["pin"].strip())
-        try:
-            if dossier is None:
-                raise ValidationError(NOT_FOUND)
-            rating_submit(
-                dossier=dossier, scores=form.scores(), comment=data["comment"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, THANKS)
-            return redirect("dossiers:track")
-    status = 400 if form.errors else 200
-    return render(request, "dossiers/rate_public.html", {"form": form}, status=status)
-
+from ..printing import (
+    PdfUnavailable,
+    issued_forms,
+    pdf_response,
+    printed_form,
+    render_pdf,
+)
+from ..selectors import applicant_dossier_pages, applicant_dossiers
+from ..timeline import applicant_timeline, stages
 
 # --- the applicant's dossiers -----------------------------------------------------
 
@@ -260,7 +151,7 @@ def _save_draft(
     valid = details.is_valid() & papers.is_valid()
     asked = "submit" in request.POST
     try:
-        saved = filing.dossier_save_draft(
+        saved = services.dossier_save_draft(
             dossier=dossier,
             actor=request.user,
             details=details.details(dossier.applicant_language)
@@ -304,7 +195,7 @@ def upload_paper(request: HttpRequest, dossier: Dossier, index: int) -> HttpResp
     if not form.errors and not form.valid_uploads():
         form.add_error(name, _("Choose a file first."))
     try:
-        stored = filing.dossier_attach_papers(
+        stored = services.dossier_attach_papers(
             dossier=dossier, actor=request.user, uploads=form.valid_uploads()
         )
     except PermissionDenied as exc:
@@ -328,7 +219,7 @@ def remove_paper(
         dossier.attachments.filter(kind=AttachmentKind.PAPER), pk=attachment_pk
     )
     try:
-        filing.dossier_remove_paper(
+        services.dossier_remove_paper(
             dossier=dossier, actor=request.user, attachment=attachment
         )
     except PermissionDenied as exc:
@@ -344,7 +235,7 @@ def remove_paper(
 def _papers_url(dossier: Dossier) -> str:
     if dossier.state == State.DRAFT:
         return reverse("dossiers:draft", args=[dossier.pk])
-    if dossier.state in filing.SUPPLEMENT_STATES:
+    if dossier.state in SUPPLEMENT_STATES:
         return reverse("dossiers:supplement", args=[dossier.pk])
     return dossier.get_absolute_url()
 
@@ -359,33 +250,13 @@ def submitted(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 
 @own_dossier
 def detail(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    return _detail_page(request, dossier, RatingForm())
-
-
-@own_dossier
-@require_POST
-def rate(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    form = RatingForm(request.POST)
-    if not form.is_valid():
-        return _detail_page(request, dossier, form, status=400)
-    try:
-        rating_submit(
-            dossier=dossier,
-            actor=request.user,
-            scores=form.scores(),
-            comment=form.cleaned_data["comment"],
-        )
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, THANKS)
-    return redirect(reverse("dossiers:detail", args=[dossier.pk]) + "#rating")
+    return detail_page(request, dossier)
 
 
 @own_dossier
 def supplement(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     """Answer the centre's request (Form 02) with the papers it names."""
-    if filing.open_supplement_request(dossier) is None:
+    if selectors.open_supplement_request(dossier) is None:
         return redirect(dossier)
     papers = PaperUploadsForm(
         request.POST or None, request.FILES or None, papers=dossier.papers
@@ -393,7 +264,7 @@ def supplement(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     note = NoteForm(request.POST or None)
     if request.method == "POST":
         papers_ok = papers.is_valid() & note.is_valid()
-        filing.dossier_attach_papers(
+        services.dossier_attach_papers(
             dossier=dossier, actor=request.user, uploads=papers.valid_uploads()
         )
         if papers_ok and _send_supplement(request, dossier, papers, note):
@@ -407,11 +278,11 @@ def _send_supplement(
     request: HttpRequest, dossier: Dossier, papers: PaperUploadsForm, note: NoteForm
 ) -> bool:
     try:
-        filing.dossier_answer_supplement(
+        services.dossier_answer_supplement(
             dossier=dossier, actor=request.user, note=note.cleaned_data["note"]
         )
     except ValidationError:
-        for item in filing.papers_still_requested(dossier):
+        for item in selectors.papers_still_requested(dossier):
             papers.add_error(
                 papers.field_name(item["paper_index"]),
                 _("The centre asked for a new file of this paper."),
@@ -473,11 +344,11 @@ def _downloadable(dossier: Dossier):
 def slip(request: HttpRequest, dossier: Dossier, number: str) -> HttpResponse:
     """A slip the applicant was issued (Forms 01–05), as a PDF."""
     logs = list(dossier.transitions.all())
-    if number not in dict(issued_slips(dossier, logs)):
+    if number not in {f.number for f in issued_forms(logs, for_applicant=True)}:
         raise Http404
-    template, context = slip_context(request, dossier, number, logs)
+    form, context = printed_form(request, dossier, number, logs)
     try:
-        pdf = render_pdf(request, template, context)
+        pdf = render_pdf(request, form.template, context)
     except PdfUnavailable:
         messages.error(request, _("PDF output is not available on this server."))
         return redirect(dossier)
@@ -496,7 +367,7 @@ def _errors(*forms: Form) -> dict[str, object]:
 
 
 def _paper_rows(dossier: Dossier, form: PaperUploadsForm) -> list[dict[str, Any]]:
-    request_ = filing.open_supplement_request(dossier)
+    request_ = selectors.open_supplement_request(dossier)
     asked = {
         item["paper_index"]: item
         for item in (request_.items if request_ else [])
@@ -546,12 +417,12 @@ def _papers_page(
 ) -> HttpResponse:
     dossier = applicant_dossier_pages(request.user).get(pk=dossier.pk)
     rows = _paper_rows(dossier, papers)
-    if dossier.state in filing.SUPPLEMENT_STATES:
+    if dossier.state in SUPPLEMENT_STATES:
         rows.sort(key=lambda row: row["asked"] is None)
     context = {
         "dossier": dossier,
         "rows": rows,
-        "request_": filing.open_supplement_request(dossier),
+        "request_": selectors.open_supplement_request(dossier),
         "details_form": forms[0] if dossier.state == State.DRAFT else None,
         "max_bytes": settings.UPLOAD_MAX_BYTES,
         **_errors(*forms),
@@ -561,12 +432,17 @@ def _papers_page(
     return render(request, template, context, status=status)
 
 
-def _detail_page(
-    request: HttpRequest, dossier: Dossier, rating_form: RatingForm, status: int = 200
+def detail_page(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    rating_form: Form | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    """A dossier's page; ``rating_form`` is a failed rating, shown with its errors
+    (feedback's ``rating_panel`` shows the rating of a returned dossier)."""
     logs = list(dossier.transitions.all())
     returned = dossier.state == State.RETURNED
-    rating = rating_of(dossier) if returned else None
     rows = _paper_rows(dossier, PaperUploadsForm(papers=dossier.papers))
     context = {
         "dossier": dossier,
@@ -578,12 +454,13 @@ def _detail_page(
         ),
         "timeline": applicant_timeline(logs),
         "stages": stages(dossier.state),
-        "slips": issued_slips(dossier, logs),
-        "request_": filing.open_supplement_request(dossier),
+        "slips": [
+            (form.number, str(form.label))
+            for form in issued_forms(logs, for_applicant=True)
+        ],
+        "request_": selectors.open_supplement_request(dossier),
         "supplements": list(reversed(dossier.supplement_requests.all())),
         "can_withdraw": not services.refusal_reason(dossier, "withdraw", request.user),
-        "rating": rating,
-        "rating_form": rating_form if returned and rating is None else None,
-        **_errors(rating_form),
+        "rating_form": rating_form,
     }
     return render(request, "dossiers/my_detail.html", context, status=status)

@@ -1,0 +1,278 @@
+"""The staff's action forms: what each workflow action asks for, no more.
+
+Each form is built with the dossier it acts on (``form_class(data, files,
+dossier=…)``), turns its data into the keyword arguments of the action's service
+(``service_kwargs``) and shows the errors a service raises (``add_service_error``).
+The registry (``dossiers/workflow.py``) names the form of each action.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from .forms import MultipleFileInput
+from .models import Channel, Dossier, PaperCheck
+from .rules import step_handler_lookup
+from .uploads import check_upload
+
+
+class BootstrapMixin:
+    """Gives every widget its Bootstrap class, so templates stay simple."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class ActionForm(BootstrapMixin, forms.Form):
+    """A form of one action on one dossier."""
+
+    def __init__(
+        self, data: Any = None, files: Any = None, *, dossier: Dossier, **kwargs: Any
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        self.dossier = dossier
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The service's keyword arguments from the cleaned data."""
+        return dict(self.cleaned_data)
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's refusal at its field, or above the form."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        else:
+            for message in error.messages:
+                self.add_error(None, message)
+
+
+class SupplementItemForm(forms.Form):
+    """One paper the applicant must supply or correct, with guidance."""
+
+    selected = forms.BooleanField(required=False)
+    guidance = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def __init__(self, *args: Any, paper: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.paper = paper
+        self.fields["selected"].label = paper["name"]
+        self.fields["selected"].widget.attrs["class"] = "form-check-input"
+        self.fields["guidance"].label = _("What is wrong and how to fix it")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("selected") and not (data.get("guidance") or "").strip():
+            self.add_error("guidance", _("Say what is wrong with this paper."))
+        return data
+
+
+class MessageForm(BootstrapMixin, forms.Form):
+    message = forms.CharField(
+        label=_("Message to the applicant"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class ReasonsForm(ActionForm):
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The applicant receives these reasons in writing."),
+    )
+
+
+class NoteForm(ActionForm):
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class AssignForm(NoteForm):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("The department decides"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = next_step_handlers(self.dossier)
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class ApproveForm(NoteForm):
+    result_files = MultipleFileField(
+        label=_("Result files (electronic result)"),
+        required=False,
+        help_text=_("PDF of the signed result, for online delivery."),
+    )
+
+    def clean_result_files(self) -> list:
+        files = self.cleaned_data.get("result_files") or []
+        for upload in files:
+            check_upload(upload, ["pdf"])
+        return files
+
+
+class ExtendForm(ActionForm):
+    new_due = forms.DateTimeField(
+        label=_("New appointment date"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    reason = forms.CharField(
+        label=_("Reason and apology (Form 04)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def clean_new_due(self) -> datetime:
+        value = self.cleaned_data["new_due"]
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+
+class ReturnForm(ActionForm):
+    channel = forms.ChoiceField(label=_("Delivered"), choices=Channel.choices)
+    collected_by = forms.CharField(
+        label=_("Collected by"),
+        required=False,
+        max_length=150,
+        help_text=_("Name of the person who collected the result at the counter."),
+    )
+    id_checked = forms.BooleanField(
+        label=_("Identity document checked"), required=False
+    )
+    fee_collected = forms.IntegerField(
+        label=_("Fee collected (VND)"), required=False, min_value=0
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("channel", self.dossier.channel)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "channel": data["channel"],
+            "collected_by": data.get("collected_by", ""),
+            "id_checked": data.get("id_checked", False),
+            "fee_collected_vnd": data.get("fee_collected"),
+        }
+
+
+class SupplementForms:
+    """Form 02: a line per paper plus a message; every listed paper needs guidance.
+
+    Papers the desk's check found missing or wrong come ticked, with its note.
+    """
+
+    def __init__(
+        self, data: Any = None, files: Any = None, *, dossier: Dossier
+    ) -> None:
+        self.dossier = dossier
+        checks = {c.paper_index: c for c in dossier.paper_checks.all()}
+        self.items = []
+        for paper in dossier.papers:
+            check = checks.get(paper["index"])
+            initial = {}
+            if check and check.verdict != PaperCheck.Verdict.VALID:
+                initial = {"selected": True, "guidance": check.note}
+            self.items.append(
+                SupplementItemForm(
+                    data, prefix=f"paper-{paper['index']}", paper=paper, initial=initial
+                )
+            )
+        self.message = MessageForm(data)
+        self.errors: list[str] = []
+
+    @property
+    def is_bound(self) -> bool:
+        return self.message.is_bound
+
+    def is_valid(self) -> bool:
+        valid = self.message.is_valid() & all(f.is_valid() for f in self.items)
+        if valid and not self.selected():
+            self.errors.append(
+                gettext_now("Tick every paper the applicant must supply or fix.")
+            )
+            return False
+        return valid
+
+    def selected(self) -> list[dict[str, Any]]:
+        return [
+            {"paper_index": f.paper["index"], "guidance": f.cleaned_data["guidance"]}
+            for f in self.items
+            if f.cleaned_data.get("selected")
+        ]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {
+            "items": self.selected(),
+            "message": self.message.cleaned_data["message"],
+        }
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    if field in self.message.fields:
+                        self.message.add_error(field, message)
+                    else:
+                        self.errors.append(message)
+        else:
+            self.errors.extend(error.messages)
+
+
+def next_step_handlers(dossier: Dossier) -> QuerySet[User]:
+    """Who can take the dossier's next step: the people who handle it."""
+    index = dossier.current_step_index
+    position = 0 if index is None else index + 1
+    if position >= len(dossier.route):
+        return User.objects.none()
+    step = dossier.route[position]
+    lookup = step_handler_lookup(
+        role=step["role"],
+        department_id=step.get("department_id"),
+        deciding_agency_id=dossier.deciding_agency_id,
+    )
+    return User.objects.filter(is_active=True, **lookup)

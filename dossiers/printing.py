@@ -1,0 +1,136 @@
+"""The standard forms 01–07 (Circular 03/2025/TT-VPCP numbering), as pages and PDFs.
+
+One module for staff and applicants: ``printed_form`` builds a form of a dossier
+from what its log recorded (who received it, who issued each notice), so the
+desk's print and the applicant's download are the same document. Which action
+issues which form is in the registry (``dossiers/workflow.py``); Forms 06 (the
+processing control sheet) and 07 (the register) are internal.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import segno
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from . import workflow
+from .models import Dossier, TransitionLog
+
+
+@dataclass(frozen=True)
+class PrintedForm:
+    number: str
+    label: Promise
+    template: str
+    page_size: str
+    # Handed to the applicant (and downloadable by them), or kept by the centre.
+    for_applicant: bool = True
+
+
+FORMS: dict[str, PrintedForm] = {
+    form.number: form
+    for form in (
+        PrintedForm(
+            "01",
+            _("Form 01 – receipt and appointment slip"),
+            "dossiers/forms/form_01.html",
+            "A5",
+        ),
+        PrintedForm(
+            "02",
+            _("Form 02 – supplement request"),
+            "dossiers/forms/form_02.html",
+            "A5",
+        ),
+        PrintedForm("03", _("Form 03 – refusal"), "dossiers/forms/form_03.html", "A5"),
+        PrintedForm(
+            "04",
+            _("Form 04 – apology and extension"),
+            "dossiers/forms/form_04.html",
+            "A4",
+        ),
+        PrintedForm(
+            "05",
+            _("Form 05 – notice of stopped processing"),
+            "dossiers/forms/form_05.html",
+            "A4",
+        ),
+        PrintedForm(
+            "06",
+            _("Form 06 – processing control sheet"),
+            "dossiers/forms/form_06.html",
+            "A4",
+            for_applicant=False,
+        ),
+    )
+}
+REGISTER_TEMPLATE = "dossiers/forms/form_07.html"
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint's system libraries (Pango) are missing on this machine."""
+
+
+def issued_forms(
+    logs: list[TransitionLog], *, for_applicant: bool = False
+) -> list[PrintedForm]:
+    """The forms issued on a dossier so far, by what its log recorded."""
+    done = {log.transition for log in logs}
+    return [
+        form
+        for form in FORMS.values()
+        if done & workflow.issuers(form.number)
+        and (form.for_applicant or not for_applicant)
+    ]
+
+
+def printed_form(
+    request: HttpRequest, dossier: Dossier, number: str, logs: list[TransitionLog]
+) -> tuple[PrintedForm, dict[str, Any]]:
+    """Form ``number`` of ``dossier`` and what it shows, as its log recorded it."""
+    form = FORMS[number]
+    receipt = _last(logs, workflow.issuers("01"))
+    return form, {
+        "dossier": dossier,
+        "number": number,
+        "page_size": form.page_size,
+        "qr": tracking_qr(request, dossier.code) if dossier.code else "",
+        "logs": logs,
+        "steps": list(dossier.steps.all()),
+        "officer": receipt.actor if receipt else "",
+        "supplement": dossier.supplement_requests.last(),
+        "receipt_log": receipt,
+        "event_log": _last(logs, workflow.issuers(number)),
+    }
+
+
+def _last(logs: list[TransitionLog], actions: frozenset[str]) -> TransitionLog | None:
+    return next((log for log in reversed(logs) if log.transition in actions), None)
+
+
+def tracking_qr(request: HttpRequest, code: str) -> str:
+    """An inline SVG QR code opening the public tracking page for ``code``."""
+    url = request.build_absolute_uri(reverse("dossiers:track")) + f"?code={code}"
+    svg = segno.make(url, error="m").svg_inline(scale=3, border=1)
+    # Safe: segno generates the markup from our own URL.
+    return mark_safe(svg)
+
+
+def render_pdf(request: HttpRequest, template: str, context: dict[str, Any]) -> bytes:
+    try:
+        from weasyprint import HTML
+    except OSError as exc:  # pragma: no cover - depends on the machine
+        raise PdfUnavailable(str(exc)) from exc
+    html = render_to_string(template, {**context, "as_pdf": True}, request=request)
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -1,0 +1,102 @@
+"""Every write to a dossier: lock, transition, save, log, and notify after commit.
+
+The model decides whether a move is legal (django-fsm states, conditions and
+permissions); a service decides what follows from it. Each service runs in one
+transaction with the dossier's row locked, so two people acting at once are
+serialised: the second sees the first's change and is told so, and a failure
+part-way leaves the database as it was.
+
+The services live by concern; this package exposes them all:
+
+* ``core``: the row lock, refusals and ``perform``, the one transition runner;
+* ``filing``: the applicant's drafts, papers, submitting and withdrawing;
+* ``intake``: the desk's paper check, Forms 01 and 03, the counter, notes;
+* ``supplements``: Form 02 at intake and in processing, and the answers;
+* ``processing``: transfer, route steps, decisions, Forms 04 and 05;
+* ``results``: handing back the result;
+* ``codes`` and ``snapshot``: dossier codes and the procedure as filed.
+
+Which service performs which action is in the registry (``dossiers/workflow.py``).
+"""
+
+from ..models import ApplicantDetails
+from ..notices import notifications_muted
+from ..workflow import available_actions, refusal_reason
+from .codes import issue_dossier_code
+from .core import DossierChanged, TransitionRefused
+from .filing import (
+    DraftSaved,
+    dossier_answer_supplement,
+    dossier_attach_paper,
+    dossier_attach_papers,
+    dossier_create_draft,
+    dossier_remove_paper,
+    dossier_save_draft,
+    dossier_submit,
+    dossier_update_details,
+    dossier_withdraw,
+)
+from .intake import (
+    ReceivedPaper,
+    dossier_add_note,
+    dossier_check_papers,
+    dossier_intake_at_counter,
+    dossier_receive,
+    dossier_receive_at_counter,
+    dossier_refuse,
+    walk_in_account,
+)
+from .processing import (
+    dossier_approve,
+    dossier_deny,
+    dossier_extend,
+    dossier_forward,
+    dossier_stop,
+    dossier_transfer,
+)
+from .results import dossier_return_result
+from .snapshot import snapshot_procedure
+from .supplements import (
+    dossier_request_intake_supplement,
+    dossier_request_supplement,
+    dossier_supplement,
+)
+
+__all__ = [
+    "ApplicantDetails",
+    "DossierChanged",
+    "DraftSaved",
+    "ReceivedPaper",
+    "TransitionRefused",
+    "available_actions",
+    "dossier_add_note",
+    "dossier_answer_supplement",
+    "dossier_approve",
+    "dossier_attach_paper",
+    "dossier_attach_papers",
+    "dossier_check_papers",
+    "dossier_create_draft",
+    "dossier_deny",
+    "dossier_extend",
+    "dossier_forward",
+    "dossier_intake_at_counter",
+    "dossier_receive",
+    "dossier_receive_at_counter",
+    "dossier_refuse",
+    "dossier_remove_paper",
+    "dossier_request_intake_supplement",
+    "dossier_request_supplement",
+    "dossier_return_result",
+    "dossier_save_draft",
+    "dossier_stop",
+    "dossier_submit",
+    "dossier_supplement",
+    "dossier_transfer",
+    "dossier_update_details",
+    "dossier_withdraw",
+    "issue_dossier_code",
+    "notifications_muted",
+    "refusal_reason",
+    "snapshot_procedure",
+    "walk_in_account",
+]

@@ -1,0 +1,119 @@
+"""What every dossier service shares: the row lock, refusals, and the transition run.
+
+``perform`` is the one way a transition happens: it checks who may act
+(``workflow.refusal_reason``), runs the model's transition, saves with a new
+version, writes the ``TransitionLog`` row and, when the registry says the
+applicant is told, records their notice to be sent after commit.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import notices, workflow
+from ..models import Attachment, Dossier, TransitionLog
+from ..tasks import send_transition_notice
+
+
+class DossierChanged(Exception):
+    """Someone else changed the dossier since the actor loaded it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "This dossier was changed by someone else a moment ago. "
+                "Reload the page to see its current state; nothing was saved."
+            )
+        )
+
+
+class TransitionRefused(PermissionDenied):
+    """An illegal move, refused with a reason the actor can read."""
+
+
+def now_or(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+def lock(dossier: Dossier, expected_version: int | None) -> Dossier:
+    """The dossier's row, locked for the rest of the transaction, as it is now."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise DossierChanged
+    return locked
+
+
+def check(dossier: Dossier, action: str, actor: Any) -> None:
+    """Refuse now, before any side work, if ``actor`` cannot do ``action``."""
+    reason = workflow.refusal_reason(dossier, action, actor)
+    if reason:
+        raise TransitionRefused(reason)
+
+
+def require_text(text: str, field: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
+def perform(
+    dossier: Dossier,
+    action: str,
+    actor: Any,
+    *,
+    at: datetime,
+    note: str = "",
+    args: dict[str, Any] | None = None,
+) -> TransitionLog:
+    """Run one transition on a locked dossier, save it, log it, notify after commit."""
+    check(dossier, action, actor)
+    from_state = dossier.state
+    step = dossier.current_step
+    getattr(dossier, action)(**(args or {}))
+    dossier.version = F("version") + 1
+    dossier.save()
+    dossier.refresh_from_db()
+    log = TransitionLog.objects.create(
+        dossier=dossier,
+        transition=action,
+        from_state=from_state,
+        to_state=dossier.state,
+        actor=actor if getattr(actor, "pk", None) else None,
+        note=note,
+        step_name=step.name if step else "",
+        step_due_at=step.due_at if step else None,
+        created_at=at,
+    )
+    if workflow.ACTIONS[action].tells_applicant:
+        notice = notices.record_transition_notice(log)
+        if notice is not None:
+            send_transition_notice.delay_on_commit(notice.pk)
+    return log
+
+
+def store_file(
+    dossier: Dossier,
+    upload: UploadedFile,
+    *,
+    kind: str,
+    paper_index: int | None,
+    actor: Any,
+) -> Attachment:
+    attachment = Attachment(
+        dossier=dossier,
+        kind=kind,
+        paper_index=paper_index,
+        original_name=upload.name[:255],
+        content_type=getattr(upload, "content_type", "") or "",
+        size=upload.size,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment

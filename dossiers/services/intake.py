@@ -1,0 +1,223 @@
+"""The desk's intake: checking papers, Form 01 (receipt), Form 03 (refusal),
+receiving at the counter (the walk-in linked to their account if they have one),
+and the staff's internal notes on a dossier.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from procedures.models import Procedure
+from workcalendar.calendar import calendar_for
+
+from .. import deadlines, workflow
+from ..models import (
+    ApplicantDetails,
+    AttachmentKind,
+    Channel,
+    Dossier,
+    InternalNote,
+    PaperCheck,
+)
+from ..workflow import performs
+from .codes import issue_dossier_code
+from .core import (
+    TransitionRefused,
+    check,
+    lock,
+    now_or,
+    perform,
+    require_text,
+    store_file,
+)
+from .filing import new_dossier
+
+
+@performs("refuse")
+@transaction.atomic
+def dossier_refuse(
+    *,
+    dossier: Dossier,
+    actor: User,
+    reasons: str,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Dossier:
+    """Form 03: the desk refuses a dossier that cannot be accepted, with reasons."""
+    dossier = lock(dossier, expected_version)
+    at = now_or(at)
+    reasons = require_text(reasons, "reasons", _("Give the reasons for the refusal."))
+    dossier.outcome_reason = reasons
+    perform(dossier, "refuse", actor, at=at, note=reasons, args={"at": at})
+    return dossier
+
+
+def _start_clock(
+    dossier: Dossier, action: str, actor: User, *, at: datetime, note: str
+) -> None:
+    """Issue the code and the due date, then record the receipt (Form 01)."""
+    code = issue_dossier_code(dossier.receiving_desk, at)
+    due = deadlines.due_for(
+        at,
+        deadlines.ProcessingTime.from_snapshot(
+            dossier.procedure_snapshot["processing_time"]
+        ),
+        calendar_for(at),
+    )
+    perform(
+        dossier,
+        action,
+        actor,
+        at=at,
+        note=note,
+        args={"code": code, "at": at, "due": due},
+    )
+
+
+@performs("receive")
+@transaction.atomic
+def dossier_receive(
+    *,
+    dossier: Dossier,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Dossier:
+    """Form 01: the desk accepts an online dossier; code issued, clock started."""
+    dossier = lock(dossier, expected_version)
+    at = now_or(at)
+    check(dossier, "receive", actor)
+    _start_clock(dossier, "receive", actor, at=at, note=note)
+    return dossier
+
+
+@performs("receive_at_counter")
+@transaction.atomic
+def dossier_receive_at_counter(
+    *,
+    clerk: User,
+    procedure: Procedure,
+    details: ApplicantDetails,
+    applicant: User | None = None,
+    uploads: Iterable[tuple[int, UploadedFile]] = (),
+    channel: str = Channel.COUNTER,
+    note: str = "",
+    at: datetime | None = None,
+) -> Dossier:
+    """A walk-in (or postal) dossier checked on the spot and received at once."""
+    if clerk.role != "clerk" or clerk.agency is None:
+        raise TransitionRefused(
+            _("Only a one-stop-shop clerk receives at the counter.")
+        )
+    if not procedure.is_public or not (
+        (channel == Channel.COUNTER and procedure.via_counter)
+        or (channel == Channel.POST and procedure.via_post)
+    ):
+        raise ValidationError(
+            {"procedure": _("This procedure is not received this way.")}
+        )
+    at = now_or(at)
+    dossier = new_dossier(
+        procedure=procedure,
+        applicant=applicant,
+        details=details,
+        channel=channel,
+        receiving_desk=clerk.agency,
+    )
+    for paper_index, upload in uploads:
+        store_file(
+            dossier,
+            upload,
+            kind=AttachmentKind.PAPER,
+            paper_index=paper_index,
+            actor=clerk,
+        )
+    check(dossier, "receive_at_counter", clerk)
+    _start_clock(dossier, "receive_at_counter", clerk, at=at, note=note)
+    return dossier
+
+
+@dataclass(frozen=True)
+class ReceivedPaper:
+    """A paper the clerk ticked as received at the counter, with how many."""
+
+    index: int
+    name: str
+    originals: int = 0
+    copies: int = 0
+
+
+def walk_in_account(details: ApplicantDetails) -> User | None:
+    """The applicant's own account, found by ID number, so the dossier shows up
+    under their "My dossiers"; None for someone without one."""
+    if not details.id_number:
+        return None
+    return User.objects.filter(role=Role.APPLICANT, id_number=details.id_number).first()
+
+
+def dossier_intake_at_counter(
+    *,
+    clerk: User,
+    procedure: Procedure,
+    details: ApplicantDetails,
+    received: Iterable[ReceivedPaper],
+    uploads: Iterable[tuple[int, UploadedFile]] = (),
+    channel: str = Channel.COUNTER,
+) -> Dossier:
+    """A walk-in's (or a letter's) dossier: linked to the applicant's account if
+    they have one, the papers received written in the log, received at once."""
+    note = "\n".join(
+        f"{paper.name}: {paper.originals} {_('originals')}, "
+        f"{paper.copies} {_('copies')}"
+        for paper in received
+    )
+    return dossier_receive_at_counter(
+        clerk=clerk,
+        procedure=procedure,
+        details=details,
+        applicant=walk_in_account(details),
+        uploads=uploads,
+        channel=channel,
+        note=note,
+    )
+
+
+@transaction.atomic
+def dossier_check_papers(
+    *, dossier: Dossier, actor: User, verdicts: Mapping[int, tuple[str, str]]
+) -> list[PaperCheck]:
+    """The desk's check of an online dossier: each paper valid, missing or wrong.
+
+    ``verdicts`` maps a paper's index to (verdict, note); papers left out keep
+    their earlier check. Only a clerk who could receive the dossier or ask for a
+    supplement now may record it.
+    """
+    if workflow.refusal_reason(dossier, "receive", actor) and (
+        workflow.refusal_reason(dossier, "request_intake_supplement", actor)
+    ):
+        raise TransitionRefused(_("You cannot check the papers of this dossier now."))
+    checks = []
+    for paper in dossier.papers:
+        verdict, note = verdicts.get(paper["index"], ("", ""))
+        if verdict not in PaperCheck.Verdict.values:
+            continue
+        check_row, _created = PaperCheck.objects.update_or_create(
+            dossier=dossier,
+            paper_index=paper["index"],
+            defaults={"verdict": verdict, "note": note[:500], "checked_by": actor},
+        )
+        checks.append(check_row)
+    return checks
+
+
+def dossier_add_note(*, dossier: Dossier, actor: User, text: str) -> InternalNote:
+    """A note between staff about a dossier; applicants never see it."""
+    text = require_text(text, "text", _("Write the note before saving it."))
+    return InternalNote.objects.create(dossier=dossier, author=actor, text=text)

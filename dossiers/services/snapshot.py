@@ -1,0 +1,50 @@
+"""The procedure as filed: a dossier keeps what it was filed under."""
+
+from typing import Any
+
+from procedures.models import Procedure
+
+
+def snapshot_procedure(procedure: Procedure) -> dict[str, Any]:
+    """What the dossier is filed under; later catalogue edits never move it."""
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "name_en": procedure.name_en,
+        "processing_time": {
+            "value": procedure.processing_time_value,
+            "unit": procedure.processing_time_unit,
+            "cutoff": (
+                procedure.cutoff_time.strftime("%H:%M")
+                if procedure.cutoff_time
+                else None
+            ),
+        },
+        "papers": [
+            {
+                "index": i,
+                "name": paper.name,
+                "originals": paper.originals,
+                "certified_copies": paper.certified_copies,
+                "copies": paper.copies,
+                "mandatory": paper.mandatory,
+                "multiple_files": paper.multiple_files,
+                "accepted_types": paper.accepted_type_list,
+            }
+            for i, paper in enumerate(procedure.papers.all())
+        ],
+        "fees": [
+            {"name": fee.name, "amount_vnd": fee.amount_vnd, "note": fee.note}
+            for fee in procedure.fees.all()
+        ],
+        "route": [
+            {
+                "name": step.name,
+                "role": step.role,
+                "department_id": step.department_id,
+                "department": step.department.name if step.department else "",
+                "working_days": str(step.working_days),
+            }
+            for step in procedure.route_steps.select_related("department")
+        ],
+    }

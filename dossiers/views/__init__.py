@@ -1,0 +1,2 @@
+"""Views of dossiers: the applicant's pages (``applicant``) and public tracking
+(``tracking``)."""
