@@ -83,7 +83,10 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 
 @applicant_required
 def file(request: HttpRequest, code: str) -> HttpResponse:
-    """Start an online dossier: the applicant's details, prefilled from the profile."""
+    """Start an online dossier: the applicant's details, prefilled from the profile.
+
+    A little long: the page also lists the applicant's drafts of this procedure.
+    """
     procedure = _online_procedure(code)
     form = ApplicantDetailsForm(
         request.POST or None, initial=ApplicantDetailsForm.initial_for(request.user)

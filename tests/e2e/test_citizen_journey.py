@@ -35,6 +35,8 @@ def open_action(page, dossier: Dossier, action: str) -> None:
     page.goto(f"/staff/dossiers/{dossier.pk}/")
     page.locator(f"button[aria-controls='act-{action}']").click()
     expect(page.locator(f"#act-{action}")).to_be_visible()
+    # Unfolded: a click on the panel's button while it still moves can miss.
+    expect(page.locator(f"#act-{action}")).to_have_class(re.compile(r"\bshow\b"))
 
 
 def submit_action(page, dossier: Dossier, action: str) -> None:

@@ -1,5 +1,7 @@
 """Browser journeys of the staff: counter intake, intake check, processing, return."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -9,6 +11,12 @@ from tests.conftest import login
 from tests.factories import UserFactory, demo_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def opened(page, action: str) -> None:
+    """Wait until the action's panel has finished unfolding: a click on its button
+    while it still moves can miss."""
+    expect(page.locator(f"#act-{action}")).to_have_class(re.compile(r"\bshow\b"))
 
 
 def test_clerk_receives_a_walk_in_dossier_and_opens_form_01(page, demo, media):
@@ -44,6 +52,7 @@ def test_clerk_requests_a_supplement_for_an_online_dossier(page, file_online):
     page.get_by_role("button", name="Lưu kết quả kiểm tra").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã lưu kết quả kiểm tra")
     page.get_by_role("button", name="Yêu cầu bổ sung hồ sơ (Mẫu 02)").click()
+    opened(page, "request_intake_supplement")
     expect(page.locator("#id_paper-0-guidance")).to_have_value("Tờ khai chưa có chữ ký")
     page.get_by_label("Nội dung gửi người nộp hồ sơ").fill("Vui lòng ký tờ khai.")
     page.locator("#act-request_intake_supplement button[type=submit]").click()
@@ -59,6 +68,7 @@ def test_officer_and_leader_take_a_dossier_to_its_result(page, in_processing):
     login(page, "officer")
     page.goto(url)
     page.get_by_role("button", name="Chuyển bước tiếp theo").click()
+    opened(page, "forward")
     page.locator("#act-forward button[type=submit]").click()
     expect(page.locator(".alert-success")).to_contain_text(
         "Đã chuyển hồ sơ sang bước tiếp theo"
@@ -83,6 +93,7 @@ def test_officer_and_leader_take_a_dossier_to_its_result(page, in_processing):
     login(page, "leader")
     page.goto(url)
     page.get_by_role("button", name="Chấp thuận", exact=True).click()
+    opened(page, "approve")
     page.locator("#act-approve button[type=submit]").click()
     expect(page.locator(".alert-success")).to_contain_text(
         "Đã ghi nhận kết quả: chấp thuận"
@@ -94,6 +105,7 @@ def test_officer_and_leader_take_a_dossier_to_its_result(page, in_processing):
     login(page, "clerk")
     page.goto(url)
     page.get_by_role("button", name="Trả kết quả").click()
+    opened(page, "return_result")
     page.get_by_label("Hình thức trả").select_option("counter")
     page.get_by_label("Người nhận kết quả").fill("Nguyễn Văn An")
     page.get_by_label("Đã kiểm tra giấy tờ tùy thân").check()

@@ -168,6 +168,9 @@ def test_a_real_worker_delivers_a_reminder_end_to_end(
         r.key for r in reminders
     }
     assert all(dossier.code in m.subject for m in mailoutbox)
-    assert Notification.objects.filter(dossier=dossier).count() == 2
+    assert (
+        Notification.objects.filter(link__endswith=f"/dossiers/{dossier.pk}/").count()
+        == 2
+    )
     queue = worker_app.conf.task_default_queue
     assert redis.Redis.from_url(REDIS_URL).llen(queue) == 0

@@ -63,7 +63,11 @@ def _render_detail(
 @staff_required
 @require_POST
 def dossier_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Perform one action through its service (the registry says which)."""
+    """Perform one action through its service (the registry says which).
+
+    Longer than most views because it is every action's view: each outcome (done,
+    changed meanwhile, refused, invalid) needs its own answer.
+    """
     entry = workflow.ACTIONS.get(action)
     if entry is None or entry.form is None:
         raise Http404
