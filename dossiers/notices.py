@@ -13,9 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from notifications import delivery
 from notifications.channels import Message
@@ -75,19 +73,13 @@ def compose(notice: TransitionNotice) -> Message:
     """The notice in the applicant's language: the new status, what it means, the
     centre's message and, for a supplement request, every paper it names."""
     log = notice.log
-    dossier = log.dossier
-    with translation.override(notice.language or settings.LANGUAGE_CODE):
-        context = {"dossier": dossier, "log": log, "CENTRE_NAME": settings.CENTRE_NAME}
-        subject = render_to_string("emails/transition_subject.txt", context).strip()
-        body = render_to_string("emails/transition_body.txt", context)
-    return Message(
-        key=notice.key,
-        subject=subject,
-        body=body,
-        # An SMS carries the subject alone: the dossier and its new status.
-        short_text=subject,
-        recipient=notice.recipient,
-        email=notice.email,
-        phone=notice.phone,
-        link=reverse("dossiers:detail", args=[dossier.pk]),
+    return delivery.render(
+        notice,
+        "emails/transition",
+        lambda: {
+            "dossier": log.dossier,
+            "log": log,
+            "CENTRE_NAME": settings.CENTRE_NAME,
+        },
+        link=reverse("dossiers:detail", args=[log.dossier_id]),
     )

@@ -16,12 +16,13 @@ The channels used are those ``NOTICE_CHANNELS`` lists for the notice's audience.
 
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from .channels import Message, get_channel
 from .models import CHANNEL_STAMPS, Delivery, Status
@@ -118,6 +119,35 @@ def _send(record: Delivery, message: Message) -> tuple[int, dict[str, Exception]
             setattr(record, stamp, timezone.now())
             sent += 1
     return sent, failures
+
+
+def render(
+    record: Delivery,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    *,
+    link: str = "",
+) -> Message:
+    """``record``'s message from ``<template>_subject.txt`` and ``_body.txt``,
+    rendered in the recipient's language (``context`` is built in it too).
+
+    An SMS carries the subject alone, so a subject names what the message is
+    about and what to do.
+    """
+    with translation.override(record.language or settings.LANGUAGE_CODE):
+        values = context()
+        subject = " ".join(render_to_string(f"{template}_subject.txt", values).split())
+        body = render_to_string(f"{template}_body.txt", values)
+    return Message(
+        key=record.key,
+        subject=subject,
+        body=body,
+        short_text=subject,
+        recipient=record.recipient,
+        email=record.email,
+        phone=record.phone,
+        link=link,
+    )
 
 
 def reachable(

@@ -8,7 +8,6 @@ reminder's message is and whether it still applies (``scan.still_due``).
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -37,20 +36,10 @@ def deliver(reminder_id: int) -> Reminder | None:
 
 def compose(reminder: Reminder) -> Message:
     """The reminder rendered in its recipient's language."""
-    with translation.override(reminder.language or settings.LANGUAGE_CODE):
-        context = _context(reminder)
-        template = f"emails/reminders/{reminder.kind}"
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}_body.txt", context)
-    return Message(
-        key=reminder.key,
-        subject=subject,
-        body=body,
-        # An SMS carries the subject alone: it names the dossier and what to do.
-        short_text=subject,
-        recipient=reminder.recipient,
-        email=reminder.email,
-        phone=reminder.phone,
+    return delivery.render(
+        reminder,
+        f"emails/reminders/{reminder.kind}",
+        lambda: _context(reminder),
         link=_path(reminder),
     )
 

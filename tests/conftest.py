@@ -4,6 +4,7 @@ Playwright-driven Chromium with one generous timeout."""
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -252,9 +253,30 @@ class DatabaseStates:
 @pytest.fixture(scope="session")
 def database_states(
     django_db_setup, django_db_blocker, tmp_path_factory
-) -> DatabaseStates:
+) -> Iterator[DatabaseStates]:
     with django_db_blocker.unblock():
-        return DatabaseStates(lambda state: tmp_path_factory.mktemp(f"{state}-media"))
+        yield DatabaseStates(lambda state: tmp_path_factory.mktemp(f"{state}-media"))
+        # pytest-django drops the test database next, which PostgreSQL refuses
+        # while the server process of a connection just closed is still exiting.
+        close_and_wait_for_sessions()
+
+
+def close_and_wait_for_sessions(timeout: float = 30) -> None:
+    from django.db import connection, connections
+
+    connections.close_all()
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    with connection._nodb_cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+                [connection.settings_dict["NAME"]],
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
 
 
 @pytest.fixture
@@ -333,8 +355,8 @@ def browser() -> Iterator[object]:
 
 def browser_context(browser, base_url: str, **options):
     """A fresh browser context (cookies, storage) on ``base_url``, with the suite's
-    timeout for every action and navigation."""
-    context = browser.new_context(base_url=base_url, **options)
+    timeout for every action and navigation, and no animations to race with."""
+    context = browser.new_context(base_url=base_url, reduced_motion="reduce", **options)
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     return context
 

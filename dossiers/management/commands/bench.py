@@ -22,8 +22,8 @@ from accounts.models import User
 from dossiers import deadlines
 from dossiers.models import Dossier, DossierStep, State
 from dossiers.selectors import (
-    DueWindows,
     dashboard_counts,
+    due_windows,
     keyset_page,
     worklist,
 )
@@ -167,7 +167,7 @@ class Command(BaseCommand):
     def measure(self, clerk: User) -> None:
         now = timezone.now()
         calendar = load_calendar([timezone.localtime(now).year])
-        windows = DueWindows.at(now, calendar)
+        windows = due_windows(now)
         manager = User.objects.get(username="manager")
         deep_row = (
             worklist(manager, windows=windows)
