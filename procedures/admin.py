@@ -26,6 +26,7 @@ from .models import (
     RouteStep,
     Sector,
 )
+from .search import fold
 from .services import procedure_publish, procedure_withdraw
 
 
@@ -176,8 +177,6 @@ class ProcedureAdmin(SimpleHistoryAdmin):
     )
 
     def get_search_results(self, request, queryset, search_term):
-        from .search import fold
-
         return super().get_search_results(request, queryset, fold(search_term))
 
     @admin.display(description=gettext_lazy("processing time"))

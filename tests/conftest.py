@@ -68,16 +68,16 @@ def worker_index() -> int:
 
 
 def worker_redis_url(url: str) -> str:
-    """``url`` on the Redis database after the broker's for this worker: with the
-    broker on 0, the first worker's cache is on 1, the second's on 2…"""
+    """``url`` moved to a Redis database of this worker's own, past the broker's:
+    with the broker on 0, the first worker's cache is on 1, the second's on 2…"""
     parts = urlsplit(url)
     if parts.scheme not in {"redis", "rediss"} or not re.fullmatch(
         r"/?\d*", parts.path
     ):
         return url
-    broker_db = int(parts.path.strip("/") or 0)
-    others = [db for db in range(16) if db != broker_db]
-    return urlunsplit(parts._replace(path=f"/{others[worker_index() % len(others)]}"))
+    # Redis has 16 databases unless configured otherwise; at most 4 workers run.
+    cache_db = (int(parts.path.strip("/") or 0) + 1 + worker_index()) % 16
+    return urlunsplit(parts._replace(path=f"/{cache_db}"))
 
 
 # --- database states ------------------------------------------------------------
@@ -256,12 +256,18 @@ def database_states(
 ) -> Iterator[DatabaseStates]:
     with django_db_blocker.unblock():
         yield DatabaseStates(lambda state: tmp_path_factory.mktemp(f"{state}-media"))
-        # pytest-django drops the test database next, which PostgreSQL refuses
-        # while the server process of a connection just closed is still exiting.
-        close_and_wait_for_sessions()
+        close_database_sessions()
 
 
-def close_and_wait_for_sessions(timeout: float = 30) -> None:
+def close_database_sessions(timeout: float = 30) -> None:
+    """Close this process's connections before pytest-django drops the test
+    database, which PostgreSQL refuses while any session is still on it.
+
+    Closing is not enough: while Playwright's event loop runs in this thread (from
+    the first browser test until the browser closes), Django keeps the thread's
+    connections apart as if in async code, and the connection opened then is out
+    of reach once the browser has closed. Its session is ended from the server.
+    """
     from django.db import connection, connections
 
     connections.close_all()
@@ -271,7 +277,8 @@ def close_and_wait_for_sessions(timeout: float = 30) -> None:
     with connection._nodb_cursor() as cursor:
         while time.monotonic() < deadline:
             cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = %s",
                 [connection.settings_dict["NAME"]],
             )
             if cursor.fetchone()[0] == 0:

@@ -56,7 +56,6 @@ def at(text: str) -> datetime:
 @pytest.fixture
 def centre(db, settings) -> None:
     """The demo centre and its procedure: calendar, agencies, accounts; no dossiers."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     seed_calendar()
     seed_agencies()
     accounts = seed_accounts(DEMO_PASSWORD)

@@ -36,7 +36,6 @@ WHEN = datetime(2026, 12, 1, 10, 0, tzinfo=TZ)
 @pytest.fixture
 def centre(db, settings) -> None:
     """The demo centre and three procedures: calendar, agencies, accounts."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     seed_calendar()
     seed_agencies()
     accounts = seed_accounts(DEMO_PASSWORD)

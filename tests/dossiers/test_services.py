@@ -65,7 +65,6 @@ def pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
 @pytest.fixture
 def centre(db, settings, tmp_path) -> None:
     """The demo centre and its procedure: calendar, agencies, accounts; no dossiers."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path
     seed_calendar()
     seed_agencies()

@@ -201,7 +201,6 @@ EXTENDED_DUE_AT = datetime(2026, 12, 9, 17, 0, tzinfo=TZ)
 @pytest.fixture
 def centre(db, settings) -> None:
     """The demo centre and its procedure: calendar, agencies, accounts; no dossiers."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     seed_calendar()
     seed_agencies()
     accounts = seed_accounts(DEMO_PASSWORD)

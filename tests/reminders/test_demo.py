@@ -36,7 +36,6 @@ def test_after_seed_demo_the_dry_run_count_is_sent_once(
     and records nothing; the run sends exactly that many, of the same kinds;
     a second run sends none."""
     settings.MEDIA_ROOT = tmp_path
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with time_machine.travel(WEDNESDAY, tick=False):
         seed_demo(DEMO_PASSWORD)
         mailoutbox.clear()
