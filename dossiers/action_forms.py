@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +19,7 @@ from accounts.models import User
 
 from .forms import MultipleFileInput
 from .models import Channel, Dossier, PaperCheck
-from .rules import step_handler_lookup
+from .selectors import next_step_handlers
 from .uploads import check_upload
 
 
@@ -261,18 +260,3 @@ class SupplementForms:
                         self.errors.append(message)
         else:
             self.errors.extend(error.messages)
-
-
-def next_step_handlers(dossier: Dossier) -> QuerySet[User]:
-    """Who can take the dossier's next step: the people who handle it."""
-    index = dossier.current_step_index
-    position = 0 if index is None else index + 1
-    if position >= len(dossier.route):
-        return User.objects.none()
-    step = dossier.route[position]
-    lookup = step_handler_lookup(
-        role=step["role"],
-        department_id=step.get("department_id"),
-        deciding_agency_id=dossier.deciding_agency_id,
-    )
-    return User.objects.filter(is_active=True, **lookup)

@@ -46,7 +46,10 @@ def record_transition_notice(log: TransitionLog) -> TransitionNotice | None:
     email = dossier.applicant_email or getattr(account, "email", "")
     phone = dossier.applicant_phone or getattr(account, "phone", "")
     if not delivery.reachable(
-        "applicant", has_account=account is not None, email=email, phone=phone
+        settings.NOTICE_CHANNELS[TransitionNotice.audience],
+        has_account=account is not None,
+        email=email,
+        phone=phone,
     ):
         return None
     return TransitionNotice.objects.create(

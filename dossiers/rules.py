@@ -48,6 +48,11 @@ def step_handler_lookup(
     return {"role": role, "agency_id": deciding_agency_id}
 
 
+def is_step_handler(user: Any, lookup: dict[str, Any]) -> bool:
+    """Whether ``user`` has the field values of a ``step_handler_lookup``."""
+    return all(getattr(user, name) == value for name, value in lookup.items())
+
+
 def handles_step(user: Any, step: Any, dossier: Any) -> bool:
     """Whether ``user`` is one of the people who handle ``step`` of ``dossier``."""
     if step is None or not user.is_authenticated:
@@ -57,7 +62,7 @@ def handles_step(user: Any, step: Any, dossier: Any) -> bool:
         department_id=step.department_id,
         deciding_agency_id=dossier.deciding_agency_id,
     )
-    return all(getattr(user, name) == value for name, value in lookup.items())
+    return is_step_handler(user, lookup)
 
 
 def is_step_officer(dossier: Any, user: Any) -> bool:

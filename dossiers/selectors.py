@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquer
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
 from procedures.models import Agency
 from procedures.selectors import agency_subtree
 from workcalendar.calendar import load_calendar
@@ -28,6 +28,7 @@ from .models import (
     SupplementRequest,
     TransitionLog,
 )
+from .rules import step_handler_lookup
 
 
 def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
@@ -379,3 +380,18 @@ def received_register(user: Any, start: date, end: date) -> QuerySet[Dossier]:
         .defer("procedure_snapshot", "procedure__search_folded")
         .order_by("received_at", "id")[:2000]
     )
+
+
+def next_step_handlers(dossier: Dossier) -> QuerySet[User]:
+    """Who can take the dossier's next step: the people who handle it."""
+    index = dossier.current_step_index
+    position = 0 if index is None else index + 1
+    if position >= len(dossier.route):
+        return User.objects.none()
+    step = dossier.route[position]
+    lookup = step_handler_lookup(
+        role=step["role"],
+        department_id=step.get("department_id"),
+        deciding_agency_id=dossier.deciding_agency_id,
+    )
+    return User.objects.filter(is_active=True, **lookup)

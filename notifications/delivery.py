@@ -15,7 +15,7 @@ The channels used are those ``NOTICE_CHANNELS`` lists for the notice's audience.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -151,10 +151,11 @@ def render(
 
 
 def reachable(
-    audience: str, *, has_account: bool, email: str = "", phone: str = ""
+    channels: Iterable[str], *, has_account: bool, email: str = "", phone: str = ""
 ) -> bool:
-    """Whether at least one of the audience's channels can reach the person."""
-    channels = set(settings.NOTICE_CHANNELS[audience])
+    """Whether at least one of ``channels`` can reach the person: in-app needs an
+    account, e-mail an address, SMS a phone number."""
+    channels = set(channels)
     return bool(
         ("in_app" in channels and has_account)
         or ("email" in channels and email)

@@ -47,7 +47,8 @@ from dossiers.models import (
     State,
     SupplementRequest,
 )
-from dossiers.rules import step_handler_lookup
+from dossiers.rules import is_step_handler, step_handler_lookup
+from notifications.delivery import reachable
 from procedures.selectors import agency_subtree
 from workcalendar.calendar import load_calendar
 from workcalendar.types import WorkCalendar
@@ -113,11 +114,11 @@ class DueReminder:
 
     def reachable(self, channels: Iterable[str]) -> bool:
         """Whether at least one enabled channel can reach the recipient."""
-        channels = set(channels)
-        return bool(
-            ("in_app" in channels and self.recipient is not None)
-            or ("email" in channels and self.email)
-            or ("sms" in channels and self.phone)
+        return reachable(
+            channels,
+            has_account=self.recipient is not None,
+            email=self.email,
+            phone=self.phone,
         )
 
     def as_row(self) -> Reminder:
@@ -311,11 +312,7 @@ class _Staff:
             department_id=getattr(dossier, "step_department_id", None),
             deciding_agency_id=dossier.deciding_agency_id,
         )
-        return [
-            user
-            for user in self.by_role[role]
-            if all(getattr(user, name) == value for name, value in lookup.items())
-        ]
+        return [user for user in self.by_role[role] if is_step_handler(user, lookup)]
 
     def clerks(self, dossier: Dossier) -> list[User]:
         return self.by_agency[(dossier.receiving_desk_id, Role.CLERK)]

@@ -5,9 +5,9 @@ from django.db.models import OuterRef, Subquery
 
 from accounts.models import STAFF_ROLES, User
 from dossiers import services
-from dossiers.action_forms import next_step_handlers
 from dossiers.models import Dossier, DossierStep
 from dossiers.rules import handles_step, is_step_leader, is_step_officer
+from dossiers.selectors import next_step_handlers
 from reminders.scan import _Staff
 from tests.factories import UserFactory, demo_user
 
