@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 from .forms import MultipleFileInput
-from .models import Channel, Dossier, PaperCheck
-from .selectors import next_step_handlers
+from .models import Channel, Dossier, PaperCheck, ReceivedPaper
+from .selectors import next_step_handlers, open_supplement_request
 from .uploads import check_upload
 
 
@@ -163,6 +163,17 @@ class ExtendForm(ActionForm):
         max_length=2000,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The leader signs what an officer drafted, or changes it first.
+        draft = self.dossier.extension_drafts.order_by("drafted_at", "id").last()
+        if draft is not None:
+            self.initial.setdefault(
+                "new_due", timezone.localtime(draft.new_due).strftime("%Y-%m-%dT%H:%M")
+            )
+            self.initial.setdefault("reason", draft.reason)
+            self.drafted_by = draft.drafted_by
+
     def clean_new_due(self) -> datetime:
         value = self.cleaned_data["new_due"]
         if timezone.is_naive(value):
@@ -260,3 +271,145 @@ class SupplementForms:
                         self.errors.append(message)
         else:
             self.errors.extend(error.messages)
+
+
+class PaperCountForm(forms.Form):
+    """One line of a paper table at the desk: handed over or not, how many
+    originals, certified copies and plain copies, and an optional scan."""
+
+    received = forms.BooleanField(required=False)
+    originals = forms.IntegerField(min_value=0, max_value=99, required=False)
+    certified_copies = forms.IntegerField(min_value=0, max_value=99, required=False)
+    copies = forms.IntegerField(min_value=0, max_value=99, required=False)
+    scan = forms.FileField(required=False)
+
+    COUNTS = ("originals", "certified_copies", "copies")
+
+    def __init__(
+        self,
+        *args: Any,
+        paper: dict[str, Any],
+        require_mandatory: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.paper = paper
+        self.require_mandatory = require_mandatory
+        self.fields["received"].label = paper["name"]
+        self.fields["received"].widget.attrs["class"] = "form-check-input"
+        labels = {
+            "originals": _("Originals"),
+            "certified_copies": _("Certified copies"),
+            "copies": _("Copies"),
+            "scan": _("Scan"),
+        }
+        for name, label in labels.items():
+            self.fields[name].label = label
+            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+        for name in self.COUNTS:
+            self.initial.setdefault(name, paper.get(name, 0))
+        if not any(self.initial.get(name) for name in self.COUNTS):
+            self.initial["originals"] = 1
+
+    def clean_scan(self) -> Any:
+        scan = self.cleaned_data.get("scan")
+        if scan:
+            check_upload(scan, self.paper.get("accepted_types") or ["pdf"])
+        return scan
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("received"):
+            if self.require_mandatory and self.paper.get("mandatory"):
+                raise forms.ValidationError(
+                    _("“%(paper)s” is mandatory: no receipt without it.")
+                    % {"paper": self.paper["name"]}
+                )
+            return data
+        if not any(data.get(name) for name in self.COUNTS):
+            raise forms.ValidationError(
+                _("“%(paper)s”: count at least one original, certified copy or copy.")
+                % {"paper": self.paper["name"]}
+            )
+        return data
+
+    def received_paper(self) -> ReceivedPaper | None:
+        data = self.cleaned_data
+        if not data.get("received"):
+            return None
+        return ReceivedPaper(
+            index=self.paper["index"],
+            name=self.paper["name"],
+            originals=data.get("originals") or 0,
+            certified_copies=data.get("certified_copies") or 0,
+            copies=data.get("copies") or 0,
+        )
+
+
+class PaperTable:
+    """The desk's table of papers handed over, one ``PaperCountForm`` per paper."""
+
+    def __init__(
+        self,
+        data: Any,
+        files: Any,
+        papers: list[dict[str, Any]],
+        *,
+        require_mandatory: bool = False,
+        ticked: frozenset[int] = frozenset(),
+    ) -> None:
+        self.lines = [
+            PaperCountForm(
+                data,
+                files,
+                prefix=f"paper-{paper['index']}",
+                paper=paper,
+                require_mandatory=require_mandatory,
+                initial={"received": True} if paper["index"] in ticked else {},
+            )
+            for paper in papers
+        ]
+
+    def is_valid(self) -> bool:
+        # Every line is validated (a list, not a generator), so each shows its errors.
+        return all([line.is_valid() for line in self.lines])  # noqa: C419
+
+    def received(self) -> list[ReceivedPaper]:
+        return [p for line in self.lines if (p := line.received_paper()) is not None]
+
+    def uploads(self) -> list[tuple[int, Any]]:
+        return [
+            (line.paper["index"], line.cleaned_data["scan"])
+            for line in self.lines
+            if line.cleaned_data.get("received") and line.cleaned_data.get("scan")
+        ]
+
+
+class CounterSupplementForm(NoteForm):
+    """The papers an applicant brought to the desk in answer to Form 02."""
+
+    def __init__(
+        self, data: Any = None, files: Any = None, *, dossier: Dossier, **kwargs: Any
+    ) -> None:
+        super().__init__(data, files, dossier=dossier, **kwargs)
+        request = open_supplement_request(dossier)
+        requested = frozenset(
+            item["paper_index"]
+            for item in (request.items if request else [])
+            if item.get("paper_index") is not None
+        )
+        self.paper_table = PaperTable(data, files, dossier.papers, ticked=requested)
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid() & self.paper_table.is_valid()
+        if valid and not self.paper_table.received():
+            self.add_error(None, _("Tick the papers the applicant brought."))
+            return False
+        return valid
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {
+            "note": self.cleaned_data.get("note", ""),
+            "received": self.paper_table.received(),
+            "uploads": self.paper_table.uploads(),
+        }

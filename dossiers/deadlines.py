@@ -16,15 +16,26 @@ Conventions (DOMAIN.md §4), shared by every function below:
   not one. ``working_hours`` N: N hours of office time from the moment received.
 * *Office time* runs only inside the office-hour periods of working days: it skips
   the lunch break, evenings, weekends and holidays. Pauses (waiting for the
-  applicant's supplement) and route steps are measured in office time, so a paused
-  hour or half a working day means the same thing on a Friday as on a Tuesday.
+  applicant's supplement) are measured in office time, so a paused hour means the
+  same thing on a Friday as on a Tuesday.
+* *Route steps* (``route_step_dues``) get their own due moments when the desk
+  transfers the dossier. For ``working_days`` a step's days are its length in
+  office time, counted from ``clock_start``. For the other units a step's days are
+  only a *weight*: the route's time, from its start (the later of the transfer and
+  the moment received, or the receipt day's opening, for ``same_day`` and
+  ``working_hours``; the later of the transfer and ``clock_start`` for
+  ``calendar_days``) to the dossier's due date, is shared in proportion, in office
+  time for the first two and in wall-clock time for the last; all-zero weights
+  share it equally. Whatever the unit, no step is due before the
+  transfer (its start) nor after the dossier's due date; when the two clash (a
+  dossier transferred after its own due date) the due date wins.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -73,7 +84,7 @@ def clock_start(
     """The moment from which office time counts towards the due date.
 
     Adding the processing time in office time (a working day being a day's office
-    hours) to this moment gives ``due_at``; route steps count from it too. For
+    hours) to this moment gives ``due_at``; see ``route_step_dues`` for steps. For
     working days it is closing time of the receipt day (work is due by the end of
     the Nth following day); for same-day procedures the opening of the receipt day;
     for working hours the moment received, or the opening of the receipt day when
@@ -270,19 +281,118 @@ def route_step_dues(
 ) -> list[datetime]:
     """The due moment of each route step, set when the desk transfers the dossier.
 
-    Steps count from the clock's start (``clock_start``), so a route that adds up
-    to the processing time ends exactly at the due date. Calendar-day procedures
-    have no office-time equivalent: their steps share the time from the transfer.
-    No step is due after the dossier itself (``due``, extensions included).
+    ``step_days`` are the route's ``working_days``, one per step, in order.
+
+    * ``working_days``: a step's days are its length in office time; steps count
+      from ``clock_start``, so a route adding up to the processing time ends
+      exactly at the due date (``step_due_dates``).
+    * ``same_day`` and ``working_hours``: the days are weights. The office time
+      from the route's start to ``due`` is shared in proportion: step i is due
+      after (weights of steps 1..i / all weights) of it. The route starts at the
+      later of the transfer and the moment received, or the opening of the
+      receipt day when the dossier counts from a later day (so a same-day dossier
+      received at 14:00 shares 14:00–17:00, not the whole day).
+    * ``calendar_days``: the days are weights too, sharing the wall-clock time
+      from the later of ``clock_start`` and the transfer to ``due``. A share
+      ending outside office hours (night, lunch, weekend, holiday) is moved back
+      to the end of the last office period before it, which gives the department
+      the same working time and reads as a working moment on Form 06; it stays as
+      computed when moving it would bring it to or before the previous step's due
+      (or the route's start), so the dues keep strictly increasing.
+
+    All-zero weights share the time equally; a negative one is an error. With
+    positive weights the dues of the proportional units strictly increase and the
+    last is ``due`` exactly. For every unit no step is due before
+    ``transferred_at`` (the first step's start, and no later step starts
+    earlier) nor after ``due`` (extensions included); a dossier transferred after
+    its own due date has every step due with it, since the cap wins.
     """
-    start = clock_start(
-        received_at, processing_time.unit, calendar, processing_time.cutoff
-    )
-    if _unit(processing_time.unit) == CALENDAR_DAYS:
-        start = max(start, transferred_at)
-    return [
-        min(step_due, due) for step_due in step_due_dates(start, step_days, calendar)
+    unit = _unit(processing_time.unit)
+    due = calendar.localize(due)
+    transferred_at = calendar.localize(transferred_at)
+    if not step_days:
+        return []
+    if unit == WORKING_DAYS:
+        start = clock_start(received_at, unit, calendar, processing_time.cutoff)
+        dues = step_due_dates(start, step_days, calendar)
+    else:
+        # Same-day steps count from the moment received, as hour-based ones do;
+        # clock_start's same-day opening would make step 1 due before receipt.
+        start_unit = CALENDAR_DAYS if unit == CALENDAR_DAYS else WORKING_HOURS
+        start = max(
+            clock_start(received_at, start_unit, calendar, processing_time.cutoff),
+            transferred_at,
+        )
+        shares = _cumulative_shares(step_days)
+        if start >= due:
+            dues = [due] * len(shares)
+        elif unit == CALENDAR_DAYS:
+            dues = _calendar_time_shares(start, due, shares, calendar)
+        else:
+            dues = _office_time_shares(start, due, shares, calendar)
+    return [min(max(step_due, transferred_at), due) for step_due in dues]
+
+
+def _cumulative_shares(weights: Sequence[Decimal]) -> list[Decimal]:
+    """The fraction of the route's time elapsed at the end of each step."""
+    values = [Decimal(weight) for weight in weights]
+    if any(value < 0 for value in values):
+        raise ValueError("A route step cannot take negative time.")
+    if not any(values):
+        values = [Decimal(1)] * len(values)
+    total = sum(values, Decimal(0))
+    shares = []
+    elapsed = Decimal(0)
+    for value in values:
+        elapsed += value
+        shares.append(elapsed / total)
+    shares[-1] = Decimal(1)  # Exactly the whole, whatever the division's rounding.
+    return shares
+
+
+def _share_of(span: timedelta, share: Decimal) -> timedelta:
+    # Microseconds, so even the few minutes left of a same-day dossier received
+    # just before closing split into distinct, increasing moments.
+    microseconds = Decimal(span // timedelta(microseconds=1)) * share
+    return timedelta(microseconds=int(microseconds.to_integral_value(ROUND_HALF_UP)))
+
+
+def _office_time_shares(
+    start: datetime, due: datetime, shares: Sequence[Decimal], calendar: WorkCalendar
+) -> list[datetime]:
+    span = working_time_between(start, due, calendar)
+    dues = [
+        add_working_time(start, _share_of(span, share), calendar)
+        for share in shares[:-1]
     ]
+    return [*dues, due]
+
+
+def _calendar_time_shares(
+    start: datetime, due: datetime, shares: Sequence[Decimal], calendar: WorkCalendar
+) -> list[datetime]:
+    span = due - start
+    dues: list[datetime] = []
+    previous = start
+    for share in shares[:-1]:
+        # Aware arithmetic in UTC: elapsed time, whatever the zone's offsets do.
+        moment = calendar.localize(start.astimezone(UTC) + _share_of(span, share))
+        if not _in_office_hours(moment, calendar):
+            office_end = add_working_time(
+                start, working_time_between(start, moment, calendar), calendar
+            )
+            if office_end > previous:
+                moment = office_end
+        dues.append(moment)
+        previous = moment
+    return [*dues, due]
+
+
+def _in_office_hours(moment: datetime, calendar: WorkCalendar) -> bool:
+    return any(
+        period_start <= moment <= period_end
+        for period_start, period_end in calendar.office_periods(moment.date())
+    )
 
 
 def due_soon_until(now: datetime, days: int, calendar: WorkCalendar) -> datetime:
@@ -298,6 +408,27 @@ def due_soon_until(now: datetime, days: int, calendar: WorkCalendar) -> datetime
     return calendar.at(
         calendar.add_working_days(today, days), calendar.office_hours.closing
     )
+
+
+def is_working_moment(moment: datetime, calendar: WorkCalendar) -> bool:
+    """Whether ``moment`` falls within office hours of a working day (its ends
+    included: 17:00 is still the working day's)."""
+    local = calendar.localize(moment)
+    return any(
+        start <= local <= end for start, end in calendar.office_periods(local.date())
+    )
+
+
+def latest_day_before(due: datetime, days: int, calendar: WorkCalendar) -> date:
+    """The last day on which something due at ``due`` can still be asked for
+    ``days`` working days ahead: the ``days``-th working day before the due day
+    (the due day itself for 0). Form 04 uses it."""
+    day = calendar.localize(due).date()
+    for _step in range(days):
+        day -= timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= timedelta(days=1)
+    return day
 
 
 def classify(finished_at: datetime, due: datetime, tz: tzinfo = OFFICE_TZ) -> str:

@@ -9,13 +9,14 @@ calendar, so the mix of overdue, due today, due soon and on-track dossiers is th
 same whatever day the demo is loaded, weekends and Tết included.
 """
 
+import dataclasses
 import struct
 import textwrap
 import unicodedata
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
@@ -716,11 +717,29 @@ class _Seeder:
         snapshot = self.snapshots[procedure.code]
         papers = self._filed_papers(spec, snapshot["papers"])
         details = self.details(spec.who)
+        by_index = {paper["index"]: paper for paper in snapshot["papers"]}
+        received = [
+            services.ReceivedPaper(
+                index=i,
+                name=by_index[i]["name"],
+                originals=by_index[i].get("originals", 0),
+                certified_copies=by_index[i].get("certified_copies", 0),
+                copies=by_index[i].get("copies", 0),
+            )
+            for i in papers
+        ]
+        # A paper the catalogue asks no particular kind of is handed over as one
+        # original.
+        received = [
+            paper if paper.total else dataclasses.replace(paper, originals=1)
+            for paper in received
+        ]
         return services.dossier_receive_at_counter(
             clerk=self.users["clerk"],
             procedure=procedure,
             details=details,
             applicant=self.account(spec.who),
+            received=received,
             uploads=[(i, _paper_upload(snapshot, i, details.name)) for i in papers],
             note=event.text,
             at=at,
@@ -800,12 +819,20 @@ class _Seeder:
             self.calendar.add_working_days(due_day, event.extra_days),
             self.calendar.office_hours.closing,
         )
-        return services.dossier_extend(
+        # The officer drafts Form 04; the deciding agency's leader signs it.
+        services.dossier_draft_extension(
             dossier=dossier,
             actor=self.users["officer"],
             new_due=new_due,
             reason=event.text,
             at=at,
+        )
+        return services.dossier_extend(
+            dossier=dossier,
+            actor=self.users["leader"],
+            new_due=new_due,
+            reason=event.text,
+            at=at + timedelta(minutes=30),
         )
 
     def _approve(self, spec, dossier, event, at) -> Dossier:

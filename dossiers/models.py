@@ -91,6 +91,17 @@ mandatory_papers_attached.reason = _(  # type: ignore[attr-defined]
 )
 
 
+def procedure_in_force(dossier: "Dossier") -> bool:
+    return dossier.procedure.is_public
+
+
+procedure_in_force.reason = _(  # type: ignore[attr-defined]
+    "This procedure has been withdrawn from the catalogue or is no longer in force, "
+    "so the dossier cannot be submitted or received. The draft is kept: contact the "
+    "centre, or file under the procedure that replaces it."
+)
+
+
 def has_next_step(dossier: "Dossier") -> bool:
     return dossier.current_step_index is not None and (
         dossier.current_step_index + 1 < len(dossier.route)
@@ -152,6 +163,21 @@ class ApplicantDetails:
             address=user.address,
             language=user.preferred_language,
         )
+
+
+@dataclass(frozen=True)
+class ReceivedPaper:
+    """A paper handed over at the desk, with how many of each kind."""
+
+    index: int
+    name: str
+    originals: int = 0
+    certified_copies: int = 0
+    copies: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.originals + self.certified_copies + self.copies
 
 
 class Dossier(ConcurrentTransitionMixin, models.Model):
@@ -322,11 +348,13 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         return step
 
     def missing_mandatory_papers(self) -> list[dict[str, Any]]:
+        """Mandatory papers neither attached as a file nor received on paper."""
         attached = set(
             self.attachments.filter(kind=AttachmentKind.PAPER).values_list(
                 "paper_index", flat=True
             )
         )
+        attached |= set(self.paper_receipts.values_list("paper_index", flat=True))
         return [
             paper
             for paper in self.papers
@@ -343,11 +371,33 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.DRAFT,
         target=State.SUBMITTED,
-        conditions=[mandatory_papers_attached],
+        conditions=[procedure_in_force, mandatory_papers_attached],
         permission=is_own_applicant,
     )
-    def submit(self, *, at: datetime) -> None:
+    def submit(self, *, at: datetime, code: str) -> None:
+        """The system has the dossier: it gets its code now; the desk receives it
+        later (Form 01), and only then does the processing time start."""
         self.submitted_at = at
+        self._give_code(code)
+
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.SUBMITTED,
+        conditions=[filed_at_counter, procedure_in_force],
+        permission=is_desk_clerk,
+    )
+    def file_at_counter(self, *, at: datetime, code: str) -> None:
+        """A walk-in's dossier registered before it can be received: the desk
+        guides the applicant (Form 02) or refuses it (Form 03) from here."""
+        self.submitted_at = at
+        self._give_code(code)
+
+    def _give_code(self, code: str) -> None:
+        if not self.code:
+            self.code = code
+        if not self.lookup_pin:
+            self.lookup_pin = f"{secrets.randbelow(10**6):06d}"
 
     @transition(
         field=state,
@@ -371,7 +421,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.SUPPLEMENT_REQUESTED,
         target=State.SUBMITTED,
-        conditions=[mandatory_papers_attached],
+        conditions=[procedure_in_force, mandatory_papers_attached],
         permission=is_own_applicant,
     )
     def resubmit(self, *, at: datetime) -> None:
@@ -391,7 +441,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.SUBMITTED,
         target=State.RECEIVED,
-        conditions=[mandatory_papers_attached],
+        conditions=[procedure_in_force, mandatory_papers_attached],
         permission=is_desk_clerk,
     )
     def receive(self, *, code: str, at: datetime, due: datetime) -> None:
@@ -402,7 +452,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.DRAFT,
         target=State.RECEIVED,
-        conditions=[filed_at_counter],
+        conditions=[filed_at_counter, procedure_in_force, mandatory_papers_attached],
         permission=is_desk_clerk,
     )
     def receive_at_counter(self, *, code: str, at: datetime, due: datetime) -> None:
@@ -411,8 +461,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         self._start_clock(code=code, at=at, due=due)
 
     def _start_clock(self, *, code: str, at: datetime, due: datetime) -> None:
-        self.code = code
-        self.lookup_pin = f"{secrets.randbelow(10**6):06d}"
+        self._give_code(code)
         self.received_at = at
         self.due_at = due
         self.current_due_at = due
@@ -457,6 +506,29 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         """The applicant answers; the paused time moves the due date."""
         self.current_due_at = due
 
+    # At intake the supplement goes back to the desk's check (receiving it needs
+    # every mandatory paper), so bringing only part of it is recorded too.
+    @transition(
+        field=state,
+        source=State.SUPPLEMENT_REQUESTED,
+        target=State.SUBMITTED,
+        conditions=[procedure_in_force],
+        permission=is_desk_clerk,
+    )
+    @transition(
+        field=state,
+        source=State.AWAITING_SUPPLEMENT,
+        target=State.PROCESSING,
+        permission=is_desk_clerk,
+    )
+    def supplement_at_counter(self, *, at: datetime, due: datetime | None) -> None:
+        """The applicant brings the requested papers to the desk: at intake the
+        dossier is back for the desk's check; in processing the clock resumes."""
+        if self.state == State.SUPPLEMENT_REQUESTED:
+            self.submitted_at = at
+        elif due is not None:
+            self.current_due_at = due
+
     @transition(
         field=state,
         source=State.PROCESSING,
@@ -486,10 +558,21 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         source=[State.RECEIVED, State.PROCESSING, State.AWAITING_SUPPLEMENT],
         target=None,
         conditions=[not_yet_extended],
-        permission=any_of(is_step_officer, is_deciding_leader, is_manager),
+        permission=is_step_officer,
+    )
+    def draft_extension(self) -> None:
+        """An officer drafts Form 04 (date and reasons) for the leader to sign."""
+
+    @transition(
+        field=state,
+        source=[State.RECEIVED, State.PROCESSING, State.AWAITING_SUPPLEMENT],
+        target=None,
+        conditions=[not_yet_extended],
+        permission=any_of(is_deciding_leader, is_manager),
     )
     def extend(self, *, new_due: datetime, reason: str) -> None:
-        """Form 04: apology and a new date, once, before the due date passes."""
+        """Form 04, signed by the deciding agency's leader or the centre's
+        manager: apology and a new date, once, before the due date passes."""
         self.extended_due_at = new_due
         self.extension_reason = reason
         self.current_due_at = new_due
@@ -614,6 +697,56 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class PaperReceipt(models.Model):
+    """One paper as the desk received it, with how many of each kind (Form 01).
+
+    At the counter the clerk ticks each paper handed over and counts its originals,
+    certified copies and plain copies; an online dossier's papers are its attached
+    files (electronic copies), recorded when the desk receives it. A supplement
+    brought to the counter adds rows too, later than the receipt.
+    """
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="paper_receipts"
+    )
+    paper_index = models.PositiveSmallIntegerField(_("paper"))
+    name = models.CharField(_("paper"), max_length=500)
+    originals = models.PositiveSmallIntegerField(_("originals"), default=0)
+    certified_copies = models.PositiveSmallIntegerField(
+        _("certified copies"), default=0
+    )
+    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    electronic = models.BooleanField(
+        _("electronic"),
+        default=False,
+        help_text=_("Filed online as files rather than handed over on paper."),
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("received"))
+
+    class Meta:
+        verbose_name = _("paper received")
+        verbose_name_plural = _("papers received")
+        ordering = ["dossier", "received_at", "paper_index", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(originals__gt=0)
+                | models.Q(certified_copies__gt=0)
+                | models.Q(copies__gt=0),
+                name="paper_receipt_counts_something",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.originals}/{self.certified_copies}/{self.copies}"
+
+
 class Pause(models.Model):
     """Time the clock stood still while waiting for the applicant (pause ledger)."""
 
@@ -691,6 +824,31 @@ class TransitionNotice(Delivery):
         verbose_name_plural = _("transition notices")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "id"], name="notice_status")]
+
+
+class ExtensionDraft(models.Model):
+    """Form 04 as an officer drafted it, waiting for the leader's signature."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="extension_drafts"
+    )
+    new_due = models.DateTimeField(_("new appointment date"))
+    reason = models.TextField(_("reason and apology"))
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    drafted_at = models.DateTimeField(_("drafted"))
+
+    class Meta:
+        verbose_name = _("Form 04 draft")
+        verbose_name_plural = _("Form 04 drafts")
+        ordering = ["dossier", "drafted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} → {self.new_due:%Y-%m-%d %H:%M}"
 
 
 class SupplementRequest(models.Model):

@@ -11,15 +11,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import segno
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import workflow
+from .control_sheet import control_sheet
 from .models import Dossier, TransitionLog
+from .selectors import control_sheet_steps
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,62 @@ def issued_forms(
     ]
 
 
+@dataclass(frozen=True)
+class IssuedDocument:
+    """One printed form issued on a dossier. A dossier may be issued Form 02
+    several times (one per supplement request); ``seq`` says which, counting
+    from 1, and every one stays printable."""
+
+    form: PrintedForm
+    label: str
+    seq: int | None = None
+
+    @property
+    def number(self) -> str:
+        return self.form.number
+
+
+def issued_documents(
+    dossier: Dossier, logs: list[TransitionLog], *, for_applicant: bool = False
+) -> list[IssuedDocument]:
+    """Every printed form issued on ``dossier``, each Form 02 on its own."""
+    documents = []
+    for form in issued_forms(logs, for_applicant=for_applicant):
+        if form.number != "02":
+            documents.append(IssuedDocument(form, str(form.label)))
+            continue
+        requests = list(dossier.supplement_requests.all())
+        for seq, request in enumerate(requests, start=1):
+            label = f"{form.label} ({seq}/{len(requests)}, " + (
+                f"{timezone.localtime(request.requested_at):%d/%m/%Y})"
+            )
+            documents.append(IssuedDocument(form, label, seq))
+    return documents
+
+
 def printed_form(
-    request: HttpRequest, dossier: Dossier, number: str, logs: list[TransitionLog]
+    request: HttpRequest,
+    dossier: Dossier,
+    number: str,
+    logs: list[TransitionLog],
+    seq: int | None = None,
 ) -> tuple[PrintedForm, dict[str, Any]]:
-    """Form ``number`` of ``dossier`` and what it shows, as its log recorded it."""
+    """Form ``number`` of ``dossier`` and what it shows, as its log recorded it.
+
+    ``seq`` picks one of several issues of a form (Form 02: the n-th supplement
+    request, from 1); without it, the latest. Raises ``Http404`` for an issue
+    that does not exist.
+    """
     form = FORMS[number]
     receipt = _last(logs, workflow.issuers("01"))
+    supplements = list(dossier.supplement_requests.select_related("requested_by"))
+    if seq is None:
+        supplement = supplements[-1] if supplements else None
+    elif number == "02" and 1 <= seq <= len(supplements):
+        supplement = supplements[seq - 1]
+    else:
+        raise Http404
+    received_at = dossier.received_at
     return form, {
         "dossier": dossier,
         "number": number,
@@ -103,9 +156,21 @@ def printed_form(
         "logs": logs,
         "steps": list(dossier.steps.all()),
         "officer": receipt.actor if receipt else "",
-        "supplement": dossier.supplement_requests.last(),
+        "supplement": supplement,
+        # Form 01 states what was handed over up to the receipt, with its counts.
+        "receipts": (
+            list(dossier.paper_receipts.filter(received_at__lte=received_at))
+            if received_at
+            else []
+        ),
         "receipt_log": receipt,
         "event_log": _last(logs, workflow.issuers(number)),
+        # Form 06: a line per hand-off, with both sides, the step and its timeliness.
+        "control_sheet": (
+            control_sheet(dossier, logs, control_sheet_steps(dossier))
+            if number == "06"
+            else None
+        ),
     }
 
 

@@ -8,10 +8,11 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
-from .models import Dossier, State
+from .models import CLOCK_RUNNING_STATES, Dossier, State
 
 NEXT_STEP = {
     State.SUBMITTED: _("The desk is checking the dossier."),
@@ -31,6 +32,9 @@ NEXT_STEP = {
 }
 
 
+OVERDUE_LABEL = _("Overdue: still being processed after the appointment date")
+
+
 @dataclass(frozen=True)
 class PublicStatus:
     code: str
@@ -40,18 +44,36 @@ class PublicStatus:
     received_at: datetime | None
     appointment: datetime | None
     next_step: str
+    # Past its appointment while the clock runs (a supplement pause is not late).
+    overdue: bool = False
+    # The date Form 04 (apology and extension) set, if one was issued.
+    extended_to: datetime | None = None
 
 
-def public_status(dossier: Dossier) -> PublicStatus:
+def public_status(dossier: Dossier, now: datetime | None = None) -> PublicStatus:
+    now = now or timezone.now()
+    overdue = bool(
+        dossier.state in CLOCK_RUNNING_STATES
+        and dossier.current_due_at
+        and dossier.current_due_at < now
+    )
     return PublicStatus(
         code=dossier.code or "",
         procedure=dossier.procedure.name,
         state=dossier.state,
-        state_label=str(dossier.get_state_display()),
+        state_label=str(OVERDUE_LABEL if overdue else dossier.get_state_display()),
         received_at=dossier.received_at,
         appointment=dossier.current_due_at if not dossier.is_final else None,
         next_step=str(NEXT_STEP.get(dossier.state, "")),
+        overdue=overdue,
+        extended_to=dossier.extended_due_at,
     )
+
+
+def code_variants(code: str) -> set[str]:
+    """The code as typed and in upper and lower case: codes are matched without
+    regard to case, each variant by the unique index."""
+    return {code, code.upper(), code.lower()}
 
 
 def _client_key(request: HttpRequest) -> str:
@@ -70,7 +92,7 @@ def find_by_code(request: HttpRequest, code: str, pin: str) -> Dossier | None:
     printed on paper cannot be used to enumerate anyone's dossiers.
     """
     dossier = (
-        Dossier.objects.filter(code=code)
+        Dossier.objects.filter(code__in=code_variants(code))
         .select_related("procedure")
         .only(
             "code",
@@ -86,6 +108,7 @@ def find_by_code(request: HttpRequest, code: str, pin: str) -> Dossier | None:
             "returned_at",
             "decided_at",
             "channel",
+            "extended_due_at",
         )
         .first()
     )

@@ -31,4 +31,9 @@ urlpatterns = [
     path("my/dossiers/<int:pk>/supplement/", views.supplement, name="supplement"),
     path("my/dossiers/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("my/dossiers/<int:pk>/slips/<str:number>/", views.slip, name="slip"),
+    path(
+        "my/dossiers/<int:pk>/slips/<str:number>/<int:seq>/",
+        views.slip,
+        name="slip_issue",
+    ),
 ]

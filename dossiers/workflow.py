@@ -128,6 +128,30 @@ ACTIONS: dict[str, Action] = {
             issues=("01", "06"),
         ),
         Action(
+            "file_at_counter",
+            label=_("Register at the counter without receiving"),
+            timeline=_(
+                "The dossier was registered at the counter. The desk will tell you "
+                "what is missing (Form 02) or why it cannot be accepted (Form 03)."
+            ),
+            done=_(
+                "Dossier registered. Guide the applicant (Form 02) or refuse it "
+                "(Form 03)."
+            ),
+            tells_applicant=False,
+        ),
+        Action(
+            "supplement_at_counter",
+            label=_("Record a supplement brought to the counter"),
+            timeline=_(
+                "The papers you brought to the desk were recorded. The dossier "
+                "goes on; any paused processing time resumed."
+            ),
+            done=_("Supplement recorded; the dossier goes on."),
+            form=action_forms.CounterSupplementForm,
+            note=APPLICANT_NOTE,
+        ),
+        Action(
             "transfer",
             label=_("Transfer to the deciding agency"),
             timeline=_("The dossier was passed to the deciding agency."),
@@ -179,6 +203,16 @@ ACTIONS: dict[str, Action] = {
             form=action_forms.ReasonsForm,
             note=CENTRE_NOTE,
             adverse=True,
+        ),
+        Action(
+            "draft_extension",
+            label=_("Draft Form 04 for the leader to sign"),
+            timeline=_(
+                "An extension (Form 04) was drafted for the leader's signature."
+            ),
+            done=_("Form 04 drafted; the leader signs it from the dossier's page."),
+            form=action_forms.ExtendForm,
+            tells_applicant=False,
         ),
         Action(
             "extend",

@@ -259,6 +259,13 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=86_400)
 # Rows per page of "My dossiers" and of the notification inbox.
 CITIZEN_PAGE_SIZE = 20
 
+# Form 04 (extension): the request must come at least this many working days before
+# the due date in force (Decree 61/2018, art. 19, as amended: "at the latest one
+# day before the due date").
+EXTENSION_MIN_WORKING_DAYS_BEFORE_DUE = env.int(
+    "EXTENSION_MIN_WORKING_DAYS_BEFORE_DUE", default=1
+)
+
 # Reminders (reminders/): the periodic scan in onecenter/celery.py finds what is due.
 # "Due soon" warns this many working days before a dossier's due date.
 REMINDER_DUE_SOON_DAYS = env.int("REMINDER_DUE_SOON_DAYS", default=2)

@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -125,9 +125,10 @@ class OnlineLevel(models.TextChoices):
 
 
 class PublicationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # A procedure's words, not a dossier's ("Hồ sơ nháp", "Đã rút"): hence the context.
+    DRAFT = "draft", pgettext_lazy("procedure status", "Draft")
+    PUBLISHED = "published", pgettext_lazy("procedure status", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("procedure status", "Withdrawn")
 
 
 class ProcedureQuerySet(models.QuerySet):

@@ -123,3 +123,15 @@ def pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(
         name, b"%PDF-1.4\n%test\n", content_type="application/pdf"
     )
+
+
+def received_mandatory(procedure: Procedure) -> list:
+    """What a clerk ticks for a complete walk-in dossier: one original of every
+    mandatory paper (``dossiers.services.ReceivedPaper`` rows)."""
+    from dossiers.services import ReceivedPaper, snapshot_procedure
+
+    return [
+        ReceivedPaper(paper["index"], paper["name"], originals=1)
+        for paper in snapshot_procedure(procedure)["papers"]
+        if paper["mandatory"]
+    ]

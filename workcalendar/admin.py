@@ -1,4 +1,4 @@
-"""Admin for calendar exceptions, with their history."""
+"""Admin for calendar exceptions, with their source, demo flag and history."""
 
 from django.contrib import admin
 from django.utils.formats import date_format
@@ -11,14 +11,23 @@ from .national import national_holiday_name
 
 @admin.register(CalendarException)
 class CalendarExceptionAdmin(SimpleHistoryAdmin):
-    list_display = ("date", "weekday", "kind", "reason", "public_holiday")
+    list_display = (
+        "date",
+        "weekday",
+        "kind",
+        "reason",
+        "source",
+        "is_demo",
+        "public_holiday",
+    )
     list_display_links = ("date",)
-    list_filter = ("kind",)
+    list_filter = ("kind", "is_demo")
     date_hierarchy = "date"
-    search_fields = ("reason",)
+    search_fields = ("reason", "source")
     ordering = ("date",)
-    fields = ("date", "kind", "reason", "created_at")
-    readonly_fields = ("created_at",)
+    fields = ("date", "kind", "reason", "source", "is_demo", "created_at")
+    # Demo rows come only from seed_demo; an administrator's row is always real.
+    readonly_fields = ("is_demo", "created_at")
 
     @admin.display(description=_("weekday"), ordering="date")
     def weekday(self, obj: CalendarException) -> str:

@@ -1,8 +1,9 @@
 """The working calendar: the national holidays plus the administrators' swaps.
 
 How the national part is built, and what it does not know, is told in
-``workcalendar/national.py``; administrators add what it lacks as
-``CalendarException`` rows, which win over it.
+``workcalendar/national.py``; what it lacks is stored as ``CalendarException``
+rows (the official swaps of ``workcalendar/official.py`` and the administrators'),
+which win over it.
 """
 
 from collections.abc import Iterable
@@ -39,6 +40,8 @@ def load_calendar(years: Iterable[int] | None = None) -> WorkCalendar:
     if not wanted:
         raise ValueError("load_calendar needs at least one year.")
     covered = tuple(sorted(wanted))
+    # Every row counts, demo ones included: they exist only in a demo database,
+    # whose dossiers were laid out on the demo's swaps.
     rows = (
         CalendarException.objects.filter(
             date__gte=date(covered[0], 1, 1), date__lte=date(covered[-1], 12, 31)

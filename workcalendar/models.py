@@ -1,4 +1,4 @@
-"""Calendar exceptions: the yearly day swaps administrators add to the holidays."""
+"""Calendar exceptions: the day swaps added to the holidays, with their source."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,7 +18,10 @@ class CalendarException(models.Model):
     """A day whose status differs from the national calendar (nghỉ bù, làm bù).
 
     The government shifts days every year, e.g. a Monday off next to a holiday
-    made up on a Saturday; OpenCPS keeps the same kind of table.
+    made up on a Saturday; OpenCPS keeps the same kind of table. Rows come from
+    three places: the official swaps of ``workcalendar/official.py`` (loaded by a
+    migration and by ``manage.py load_calendar``), administrators, and in a demo
+    database only, ``seed_demo``'s fictional swaps (``is_demo``).
     """
 
     date = models.DateField(
@@ -43,7 +46,23 @@ class CalendarException(models.Model):
     reason = models.CharField(
         _("reason"),
         max_length=255,
-        help_text=_("Why, e.g. the decision or official letter that sets the swap."),
+        help_text=_("Why, e.g. a bridge day next to New Year's Day."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The document that sets the swap: its number, date and issuer (e.g. "
+            "Công văn 12729/VPCP-KGVX ngày 25/12/2025), or a link to it."
+        ),
+    )
+    # Demo rows are fictional and made only by seed_demo; the admin shows the flag
+    # so that a demo row in a real database cannot pass unnoticed.
+    is_demo = models.BooleanField(
+        _("demo"),
+        default=False,
+        help_text=_("Fictional example created for the demo; not a real swap."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

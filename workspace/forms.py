@@ -1,18 +1,19 @@
 """Forms of the staff workspace: the worklist's filters, the counter intake and
 the register. (The forms of dossier actions are in ``dossiers/action_forms.py``.)"""
 
+from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Role, User
-from dossiers.action_forms import BootstrapMixin
+from dossiers.action_forms import BootstrapMixin, PaperTable
 from dossiers.forms import clean_id_number
 from dossiers.models import ApplicantDetails, Channel, State
-from dossiers.services import ReceivedPaper, snapshot_procedure
-from dossiers.uploads import check_upload
+from dossiers.services import snapshot_procedure
 from procedures.models import Department, Procedure, Sector
 
 
@@ -126,49 +127,13 @@ class ApplicantForm(BootstrapMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     channel = forms.ChoiceField(
-        label=_("Received"),
+        label=_("Channel"),
         choices=[(Channel.COUNTER, _("At the counter")), (Channel.POST, _("By post"))],
         initial=Channel.COUNTER,
     )
 
     def clean_id_number(self) -> str:
         return clean_id_number(self.cleaned_data["id_number"])
-
-
-class PaperReceiptForm(forms.Form):
-    """One line of the counter's paper table: received or not, how many, a scan."""
-
-    received = forms.BooleanField(required=False)
-    originals = forms.IntegerField(min_value=0, max_value=99, required=False)
-    copies = forms.IntegerField(min_value=0, max_value=99, required=False)
-    scan = forms.FileField(required=False)
-
-    def __init__(self, *args: Any, paper: dict[str, Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.paper = paper
-        self.fields["received"].label = paper["name"]
-        self.fields["received"].widget.attrs["class"] = "form-check-input"
-        for name in ("originals", "copies", "scan"):
-            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
-        self.initial.setdefault("originals", paper.get("originals", 1))
-        self.initial.setdefault(
-            "copies", paper.get("copies", 0) + paper.get("certified_copies", 0)
-        )
-
-    def clean_scan(self):
-        scan = self.cleaned_data.get("scan")
-        if scan:
-            check_upload(scan, self.paper.get("accepted_types") or ["pdf"])
-        return scan
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if self.paper.get("mandatory") and not data.get("received"):
-            raise forms.ValidationError(
-                _("“%(paper)s” is mandatory: no receipt without it.")
-                % {"paper": self.paper["name"]}
-            )
-        return data
 
 
 class InternalNoteForm(BootstrapMixin, forms.Form):
@@ -181,21 +146,37 @@ class InternalNoteForm(BootstrapMixin, forms.Form):
 
 
 class CounterIntakeForm:
-    """The counter's whole form: the applicant, then a line per paper."""
+    """The counter's whole form: the applicant, then a line per paper.
+
+    The clerk either receives the dossier (every mandatory paper handed over) or,
+    when something is missing, registers it without receiving, to guide the
+    applicant (Form 02) or refuse it (Form 03).
+    """
+
+    RECEIVE = "receive"
+    REGISTER = "register"
 
     def __init__(self, data: Any, files: Any, procedure: Procedure) -> None:
         self.applicant = ApplicantForm(data)
-        self.papers = [
-            PaperReceiptForm(data, files, prefix=f"paper-{p['index']}", paper=p)
-            for p in snapshot_procedure(procedure)["papers"]
-        ]
+        self.intent = (data or {}).get("intent", self.RECEIVE)
+        self.paper_table = PaperTable(
+            data,
+            files,
+            snapshot_procedure(procedure)["papers"],
+            require_mandatory=self.intent != self.REGISTER,
+        )
+        self.papers = self.paper_table.lines
 
     @property
     def is_bound(self) -> bool:
         return self.applicant.is_bound
 
+    @property
+    def receives(self) -> bool:
+        return self.intent != self.REGISTER
+
     def is_valid(self) -> bool:
-        return self.applicant.is_valid() & all(f.is_valid() for f in self.papers)
+        return self.applicant.is_valid() & self.paper_table.is_valid()
 
     def service_kwargs(self) -> dict[str, Any]:
         """``dossier_intake_at_counter``'s arguments from the checked data."""
@@ -208,26 +189,18 @@ class CounterIntakeForm:
                 email=data["email"],
                 address=data["address"],
             ),
-            "received": [
-                ReceivedPaper(
-                    index=f.paper["index"],
-                    name=f.paper["name"],
-                    originals=f.cleaned_data.get("originals") or 0,
-                    copies=f.cleaned_data.get("copies") or 0,
-                )
-                for f in self.papers
-                if f.cleaned_data.get("received")
-            ],
-            "uploads": [
-                (f.paper["index"], f.cleaned_data["scan"])
-                for f in self.papers
-                if f.cleaned_data.get("scan")
-            ],
+            "received": self.paper_table.received(),
+            "uploads": self.paper_table.uploads(),
             "channel": data["channel"],
+            "receive": self.receives,
         }
 
 
 class RegisterFilterForm(BootstrapMixin, forms.Form):
+    """Form 07's period, in days received. Any length: the register pages through
+    it on screen and writes all of it to the PDF and the files. A date left out
+    is filled in: the last seven days up to ``today``."""
+
     date_from = forms.DateField(
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -235,11 +208,23 @@ class RegisterFilterForm(BootstrapMixin, forms.Form):
         label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, data: Any, *, today: date, **kwargs: Any) -> None:
+        data = data.copy() if data is not None else {}
+        defaults = {"date_from": today - timedelta(days=7), "date_to": today}
+        for name, default in defaults.items():
+            if not data.get(name):
+                data[name] = default.isoformat()
+        super().__init__(data, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             raise forms.ValidationError(_("The end date comes before the start date."))
-        if start and end and (end - start).days > 366:
-            raise forms.ValidationError(_("Choose at most one year."))
         return data
+
+    def period_query(self) -> str:
+        """The chosen period as a query string, for page and download links."""
+        return urlencode(
+            {name: self.cleaned_data[name].isoformat() for name in self.fields}
+        )

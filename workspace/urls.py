@@ -24,6 +24,11 @@ urlpatterns = [
     path(
         "dossiers/<int:pk>/forms/<str:number>/", dossier.print_form, name="print_form"
     ),
+    path(
+        "dossiers/<int:pk>/forms/<str:number>/<int:seq>/",
+        dossier.print_form,
+        name="print_form_issue",
+    ),
     path("intake/", intake.counter_intake, name="intake"),
     path("register/", worklist.register, name="register"),
 ]

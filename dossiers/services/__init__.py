@@ -11,6 +11,7 @@ The services live by concern; this package exposes them all:
 * ``core``: the row lock, refusals and ``perform``, the one transition runner;
 * ``filing``: the applicant's drafts, papers, submitting and withdrawing;
 * ``intake``: the desk's paper check, Forms 01 and 03, the counter, notes;
+* ``receipts``: the papers handed over, with their counts (Form 01's list);
 * ``supplements``: Form 02 at intake and in processing, and the answers;
 * ``processing``: transfer, route steps, decisions, Forms 04 and 05;
 * ``results``: handing back the result;
@@ -37,9 +38,9 @@ from .filing import (
     dossier_withdraw,
 )
 from .intake import (
-    ReceivedPaper,
     dossier_add_note,
     dossier_check_papers,
+    dossier_file_at_counter,
     dossier_intake_at_counter,
     dossier_receive,
     dossier_receive_at_counter,
@@ -49,17 +50,20 @@ from .intake import (
 from .processing import (
     dossier_approve,
     dossier_deny,
+    dossier_draft_extension,
     dossier_extend,
     dossier_forward,
     dossier_stop,
     dossier_transfer,
 )
+from .receipts import ReceivedPaper
 from .results import dossier_return_result
 from .snapshot import snapshot_procedure
 from .supplements import (
     dossier_request_intake_supplement,
     dossier_request_supplement,
     dossier_supplement,
+    dossier_supplement_at_counter,
 )
 
 __all__ = [
@@ -77,7 +81,9 @@ __all__ = [
     "dossier_check_papers",
     "dossier_create_draft",
     "dossier_deny",
+    "dossier_draft_extension",
     "dossier_extend",
+    "dossier_file_at_counter",
     "dossier_forward",
     "dossier_intake_at_counter",
     "dossier_receive",
@@ -91,6 +97,7 @@ __all__ = [
     "dossier_stop",
     "dossier_submit",
     "dossier_supplement",
+    "dossier_supplement_at_counter",
     "dossier_transfer",
     "dossier_update_details",
     "dossier_withdraw",

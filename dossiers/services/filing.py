@@ -34,7 +34,8 @@ from ..models import (
 from ..rules import is_desk_clerk, is_own_applicant
 from ..workflow import performs
 from . import supplements
-from .core import TransitionRefused, lock, now_or, perform, store_file
+from .codes import issue_dossier_code
+from .core import TransitionRefused, check, lock, now_or, perform, store_file
 from .snapshot import snapshot_procedure
 
 
@@ -119,8 +120,15 @@ def dossier_submit(
 ) -> Dossier:
     dossier = lock(dossier, expected_version)
     at = now_or(at)
-    action = "resubmit" if dossier.state == State.SUPPLEMENT_REQUESTED else "submit"
-    perform(dossier, action, actor, at=at, args={"at": at})
+    if dossier.state == State.SUPPLEMENT_REQUESTED:
+        action, args = "resubmit", {"at": at}
+    else:
+        # The system has received the dossier: it gets its code (the citizen's
+        # reference) now; the desk's receipt (Form 01) starts the clock later.
+        check(dossier, "submit", actor)
+        action = "submit"
+        args = {"at": at, "code": issue_dossier_code(dossier.receiving_desk, at)}
+    perform(dossier, action, actor, at=at, args=args)
     if action == "resubmit":
         dossier.supplement_requests.filter(answered_at__isnull=True).update(
             answered_at=at

@@ -3,8 +3,7 @@ receiving at the counter (the walk-in linked to their account if they have one),
 and the staff's internal notes on a dossier.
 """
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -37,6 +36,12 @@ from .core import (
     store_file,
 )
 from .filing import new_dossier
+from .receipts import (
+    ReceivedPaper,
+    papers_note,
+    record_attached_papers,
+    record_papers,
+)
 
 
 @performs("refuse")
@@ -90,28 +95,27 @@ def dossier_receive(
     expected_version: int | None = None,
     at: datetime | None = None,
 ) -> Dossier:
-    """Form 01: the desk accepts an online dossier; code issued, clock started."""
+    """Form 01: the desk accepts an online dossier; the clock starts. (The code
+    was given when the dossier was submitted.)"""
     dossier = lock(dossier, expected_version)
     at = now_or(at)
     check(dossier, "receive", actor)
+    record_attached_papers(dossier, actor, at)
     _start_clock(dossier, "receive", actor, at=at, note=note)
     return dossier
 
 
-@performs("receive_at_counter")
-@transaction.atomic
-def dossier_receive_at_counter(
+def _counter_dossier(
     *,
     clerk: User,
     procedure: Procedure,
     details: ApplicantDetails,
-    applicant: User | None = None,
-    uploads: Iterable[tuple[int, UploadedFile]] = (),
-    channel: str = Channel.COUNTER,
-    note: str = "",
-    at: datetime | None = None,
+    applicant: User | None,
+    received: Sequence[ReceivedPaper],
+    uploads: Iterable[tuple[int, UploadedFile]],
+    channel: str,
+    at: datetime,
 ) -> Dossier:
-    """A walk-in (or postal) dossier checked on the spot and received at once."""
     if clerk.role != "clerk" or clerk.agency is None:
         raise TransitionRefused(
             _("Only a one-stop-shop clerk receives at the counter.")
@@ -123,7 +127,6 @@ def dossier_receive_at_counter(
         raise ValidationError(
             {"procedure": _("This procedure is not received this way.")}
         )
-    at = now_or(at)
     dossier = new_dossier(
         procedure=procedure,
         applicant=applicant,
@@ -139,19 +142,80 @@ def dossier_receive_at_counter(
             paper_index=paper_index,
             actor=clerk,
         )
+    record_papers(dossier, received, clerk, at)
+    return dossier
+
+
+@performs("receive_at_counter")
+@transaction.atomic
+def dossier_receive_at_counter(
+    *,
+    clerk: User,
+    procedure: Procedure,
+    details: ApplicantDetails,
+    received: Sequence[ReceivedPaper],
+    applicant: User | None = None,
+    uploads: Iterable[tuple[int, UploadedFile]] = (),
+    channel: str = Channel.COUNTER,
+    note: str = "",
+    at: datetime | None = None,
+) -> Dossier:
+    """A walk-in (or postal) dossier checked on the spot and received at once:
+    the papers handed over are recorded with their counts (Form 01 lists them)."""
+    at = now_or(at)
+    dossier = _counter_dossier(
+        clerk=clerk,
+        procedure=procedure,
+        details=details,
+        applicant=applicant,
+        received=received,
+        uploads=uploads,
+        channel=channel,
+        at=at,
+    )
     check(dossier, "receive_at_counter", clerk)
+    note = "\n".join(part for part in (papers_note(received), note.strip()) if part)
     _start_clock(dossier, "receive_at_counter", clerk, at=at, note=note)
     return dossier
 
 
-@dataclass(frozen=True)
-class ReceivedPaper:
-    """A paper the clerk ticked as received at the counter, with how many."""
-
-    index: int
-    name: str
-    originals: int = 0
-    copies: int = 0
+@performs("file_at_counter")
+@transaction.atomic
+def dossier_file_at_counter(
+    *,
+    clerk: User,
+    procedure: Procedure,
+    details: ApplicantDetails,
+    received: Sequence[ReceivedPaper],
+    applicant: User | None = None,
+    uploads: Iterable[tuple[int, UploadedFile]] = (),
+    channel: str = Channel.COUNTER,
+    at: datetime | None = None,
+) -> Dossier:
+    """A walk-in's dossier that cannot be received yet: registered with a code and
+    what was handed over, so the desk can guide the applicant to complete it
+    (Form 02) or refuse it (Form 03). The processing time does not start."""
+    at = now_or(at)
+    dossier = _counter_dossier(
+        clerk=clerk,
+        procedure=procedure,
+        details=details,
+        applicant=applicant,
+        received=received,
+        uploads=uploads,
+        channel=channel,
+        at=at,
+    )
+    code = issue_dossier_code(dossier.receiving_desk, at)
+    perform(
+        dossier,
+        "file_at_counter",
+        clerk,
+        at=at,
+        note=papers_note(received),
+        args={"at": at, "code": code},
+    )
+    return dossier
 
 
 def walk_in_account(details: ApplicantDetails) -> User | None:
@@ -167,25 +231,23 @@ def dossier_intake_at_counter(
     clerk: User,
     procedure: Procedure,
     details: ApplicantDetails,
-    received: Iterable[ReceivedPaper],
+    received: Sequence[ReceivedPaper],
     uploads: Iterable[tuple[int, UploadedFile]] = (),
     channel: str = Channel.COUNTER,
+    receive: bool = True,
 ) -> Dossier:
-    """A walk-in's (or a letter's) dossier: linked to the applicant's account if
-    they have one, the papers received written in the log, received at once."""
-    note = "\n".join(
-        f"{paper.name}: {paper.originals} {_('originals')}, "
-        f"{paper.copies} {_('copies')}"
-        for paper in received
-    )
-    return dossier_receive_at_counter(
+    """A walk-in's (or a letter's) dossier, linked to the applicant's account if
+    they have one: received at once (Form 01), or, with ``receive=False``,
+    registered for the desk to guide (Form 02) or refuse (Form 03)."""
+    service = dossier_receive_at_counter if receive else dossier_file_at_counter
+    return service(
         clerk=clerk,
         procedure=procedure,
         details=details,
         applicant=walk_in_account(details),
+        received=received,
         uploads=uploads,
         channel=channel,
-        note=note,
     )
 
 

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -14,7 +15,14 @@ from accounts.models import User
 from workcalendar.calendar import calendar_for
 
 from .. import deadlines
-from ..models import AttachmentKind, Dossier, DossierStep
+from ..models import (
+    AttachmentKind,
+    Dossier,
+    DossierStep,
+    ExtensionDraft,
+    Pause,
+    State,
+)
 from ..rules import handles_step
 from ..workflow import performs
 from .core import (
@@ -26,6 +34,7 @@ from .core import (
     require_text,
     store_file,
 )
+from .supplements import resume_clock
 
 
 @performs("transfer")
@@ -164,6 +173,92 @@ def dossier_deny(
     return dossier
 
 
+def due_in_force(dossier: Dossier, at: datetime) -> datetime:
+    """The due date as it stands at ``at``: during a supplement pause, the date
+    in force pushed by the time paused so far (the pause does not count)."""
+    pause = next(
+        (p for p in dossier.pauses.all() if p.resumed_at is None and p.paused_at <= at),
+        None,
+    )
+    if pause is None:
+        return dossier.current_due_at
+    calendar = calendar_for(dossier.current_due_at, at)
+    return deadlines.extend_for_pauses(
+        dossier.current_due_at, [(pause.paused_at, None)], calendar, at
+    )
+
+
+def check_extension(dossier: Dossier, new_due: datetime, at: datetime) -> None:
+    """Form 04's rules: the new date is a working moment (office hours of a working
+    day) later than the date in force, and the request comes at least
+    ``EXTENSION_MIN_WORKING_DAYS_BEFORE_DUE`` working days before that date."""
+    due = due_in_force(dossier, at)
+    calendar = calendar_for(due, at, new_due)
+    latest = deadlines.latest_day_before(
+        due, settings.EXTENSION_MIN_WORKING_DAYS_BEFORE_DUE, calendar
+    )
+    if calendar.localize(at).date() > latest:
+        raise ValidationError(
+            {
+                "new_due": _(
+                    "Too late for an extension: it must be requested by "
+                    "%(latest)s, at least %(days)d working day(s) before the due "
+                    "date %(due)s."
+                )
+                % {
+                    "latest": f"{latest:%d/%m/%Y}",
+                    "days": settings.EXTENSION_MIN_WORKING_DAYS_BEFORE_DUE,
+                    "due": f"{calendar.localize(due):%H:%M %d/%m/%Y}",
+                }
+            }
+        )
+    if new_due <= due:
+        raise ValidationError(
+            {
+                "new_due": _(
+                    "The new date must be later than the due date in force, %(due)s."
+                )
+                % {"due": f"{calendar.localize(due):%H:%M %d/%m/%Y}"}
+            }
+        )
+    if not deadlines.is_working_moment(new_due, calendar):
+        raise ValidationError(
+            {
+                "new_due": _(
+                    "%(moment)s is not a working time: choose a working day, within "
+                    "office hours (%(hours)s)."
+                )
+                % {
+                    "moment": f"{calendar.localize(new_due):%H:%M %A %d/%m/%Y}",
+                    "hours": calendar.office_hours,
+                }
+            }
+        )
+
+
+@performs("draft_extension")
+@transaction.atomic
+def dossier_draft_extension(
+    *,
+    dossier: Dossier,
+    actor: User,
+    new_due: datetime,
+    reason: str,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> ExtensionDraft:
+    """An officer drafts Form 04 for the deciding agency's leader to sign."""
+    dossier = lock(dossier, expected_version)
+    at = now_or(at)
+    reason = require_text(reason, "reason", _("Give the reason for the extension."))
+    check(dossier, "draft_extension", actor)
+    check_extension(dossier, new_due, at)
+    perform(dossier, "draft_extension", actor, at=at, note=reason)
+    return ExtensionDraft.objects.create(
+        dossier=dossier, new_due=new_due, reason=reason, drafted_by=actor, drafted_at=at
+    )
+
+
 @performs("extend")
 @transaction.atomic
 def dossier_extend(
@@ -175,19 +270,21 @@ def dossier_extend(
     expected_version: int | None = None,
     at: datetime | None = None,
 ) -> Dossier:
-    """Form 04: apologise and set a later date, once, before the due date passes."""
+    """Form 04: the leader (or the manager) signs an apology and a later date,
+    once, in time (``check_extension``). During a supplement pause the date is
+    compared with the paused due date; the pause still moves it on resuming."""
     dossier = lock(dossier, expected_version)
     at = now_or(at)
     reason = require_text(reason, "reason", _("Give the reason for the extension."))
     check(dossier, "extend", actor)
-    if at >= dossier.current_due_at:
-        raise ValidationError(
-            {"new_due": _("The due date has passed: an extension must come before it.")}
-        )
-    if new_due <= dossier.current_due_at:
-        raise ValidationError(
-            {"new_due": _("The new date must be later than the current due date.")}
-        )
+    check_extension(dossier, new_due, at)
+    if dossier.state == State.AWAITING_SUPPLEMENT:
+        # The new date was set against the due date pushed by the pause so far:
+        # the pause is closed at this moment (open steps move by it) and goes on
+        # as a new one, so resuming moves the new date only by the time after it.
+        reason_paused = dossier.pauses.get(resumed_at__isnull=True).reason
+        resume_clock(dossier, at)
+        Pause.objects.create(dossier=dossier, paused_at=at, reason=reason_paused)
     perform(
         dossier,
         "extend",

@@ -5,11 +5,12 @@ processing the request pauses the clock; the applicant's answer resumes it and
 moves every open due date by the office time spent waiting.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,9 +18,10 @@ from accounts.models import User
 from workcalendar.calendar import calendar_for
 
 from .. import deadlines
-from ..models import Dossier, Pause, SupplementRequest
+from ..models import AttachmentKind, Dossier, Pause, State, SupplementRequest
 from ..workflow import performs
-from .core import check, lock, now_or, perform, require_text
+from .core import check, lock, now_or, perform, require_text, store_file
+from .receipts import ReceivedPaper, papers_note, record_papers
 
 
 def _supplement_items(dossier: Dossier, items: Sequence[dict[str, Any]]) -> list:
@@ -115,6 +117,23 @@ def dossier_request_supplement(
     )
 
 
+def resume_clock(dossier: Dossier, at: datetime) -> datetime:
+    """Close the open pause and move every open step's due date by it; the
+    dossier's new due date is returned for the transition to set."""
+    pause = dossier.pauses.get(resumed_at__isnull=True)
+    pause.resumed_at = at
+    pause.save(update_fields=["resumed_at"])
+    calendar = calendar_for(dossier.received_at, dossier.current_due_at, at)
+    # The due date in force already holds earlier pauses and any extension (Form 04
+    # sets its date against it): this pause alone moves it, as it moves the steps.
+    pauses = [(pause.paused_at, at)]
+    for step in dossier.steps.filter(finished_at__isnull=True):
+        step.due_at = deadlines.extend_for_pauses(step.due_at, pauses, calendar, at)
+        step.save(update_fields=["due_at"])
+    dossier._current_step_cache = None
+    return deadlines.extend_for_pauses(dossier.current_due_at, pauses, calendar, at)
+
+
 @performs("supplement")
 @transaction.atomic
 def dossier_supplement(
@@ -129,18 +148,54 @@ def dossier_supplement(
     dossier = lock(dossier, expected_version)
     at = now_or(at)
     check(dossier, "supplement", actor)
-    pause = dossier.pauses.get(resumed_at__isnull=True)
-    pause.resumed_at = at
-    pause.save(update_fields=["resumed_at"])
-    calendar = calendar_for(dossier.received_at, dossier.current_due_at, at)
-    # The due date in force already holds earlier pauses and any extension (Form 04
-    # sets its date against it): this pause alone moves it, as it moves the steps.
-    pauses = [(pause.paused_at, at)]
-    new_due = deadlines.extend_for_pauses(dossier.current_due_at, pauses, calendar, at)
-    for step in dossier.steps.filter(finished_at__isnull=True):
-        step.due_at = deadlines.extend_for_pauses(step.due_at, pauses, calendar, at)
-        step.save(update_fields=["due_at"])
-    dossier._current_step_cache = None
+    new_due = resume_clock(dossier, at)
     perform(dossier, "supplement", actor, at=at, note=note, args={"due": new_due})
+    dossier.supplement_requests.filter(answered_at__isnull=True).update(answered_at=at)
+    return dossier
+
+
+@performs("supplement_at_counter")
+@transaction.atomic
+def dossier_supplement_at_counter(
+    *,
+    dossier: Dossier,
+    actor: User,
+    received: Sequence[ReceivedPaper],
+    uploads: Iterable[tuple[int, UploadedFile]] = (),
+    note: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Dossier:
+    """The applicant (with or without an account) brings the requested papers to
+    the desk. The clerk records what was handed over; at intake the dossier is
+    back for the desk's check, during processing the clock resumes."""
+    dossier = lock(dossier, expected_version)
+    at = now_or(at)
+    check(dossier, "supplement_at_counter", actor)
+    if not received:
+        raise ValidationError({"received": _("Tick the papers the applicant brought.")})
+    for paper_index, upload in uploads:
+        store_file(
+            dossier,
+            upload,
+            kind=AttachmentKind.PAPER,
+            paper_index=paper_index,
+            actor=actor,
+        )
+    record_papers(dossier, received, actor, at)
+    new_due = (
+        resume_clock(dossier, at)
+        if dossier.state == State.AWAITING_SUPPLEMENT
+        else None
+    )
+    note = "\n".join(part for part in (papers_note(received), note.strip()) if part)
+    perform(
+        dossier,
+        "supplement_at_counter",
+        actor,
+        at=at,
+        note=note,
+        args={"at": at, "due": new_due},
+    )
     dossier.supplement_requests.filter(answered_at__isnull=True).update(answered_at=at)
     return dossier

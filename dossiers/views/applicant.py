@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..printing import (
     PdfUnavailable,
+    issued_documents,
     issued_forms,
     pdf_response,
     printed_form,
@@ -344,12 +345,15 @@ def _downloadable(dossier: Dossier):
 
 
 @own_dossier
-def slip(request: HttpRequest, dossier: Dossier, number: str) -> HttpResponse:
-    """A slip the applicant was issued (Forms 01–05), as a PDF."""
+def slip(
+    request: HttpRequest, dossier: Dossier, number: str, seq: int | None = None
+) -> HttpResponse:
+    """A slip the applicant was issued (Forms 01–05), as a PDF; ``seq`` picks one
+    of several issues of the form (each Form 02)."""
     logs = list(dossier.transitions.all())
     if number not in {f.number for f in issued_forms(logs, for_applicant=True)}:
         raise Http404
-    form, context = printed_form(request, dossier, number, logs)
+    form, context = printed_form(request, dossier, number, logs, seq)
     try:
         pdf = render_pdf(request, form.template, context)
     except PdfUnavailable:
@@ -457,10 +461,7 @@ def detail_page(
         ),
         "timeline": applicant_timeline(logs),
         "stages": stages(dossier.state),
-        "slips": [
-            (form.number, str(form.label))
-            for form in issued_forms(logs, for_applicant=True)
-        ],
+        "slips": issued_documents(dossier, logs, for_applicant=True),
         "request_": selectors.open_supplement_request(dossier),
         "supplements": list(reversed(dossier.supplement_requests.all())),
         "can_withdraw": not services.refusal_reason(dossier, "withdraw", request.user),

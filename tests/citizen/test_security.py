@@ -37,6 +37,7 @@ def kwargs_for(namespace, pattern, dossier, attachment, notification):
         "attachment_pk": attachment.pk,
         "index": 0,
         "number": "01",
+        "seq": 1,
     }
     return {name: values[name] for name in pattern.pattern.converters}
 
@@ -54,6 +55,7 @@ def test_the_walk_covers_every_page_of_a_dossier():
         "dossiers:supplement",
         "dossiers:withdraw",
         "dossiers:slip",
+        "dossiers:slip_issue",
         "feedback:rate",
         "notifications:mark_read",
     }

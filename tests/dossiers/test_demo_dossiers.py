@@ -42,13 +42,17 @@ WEDNESDAY = datetime(2026, 11, 18, 10, 0, tzinfo=TZ)
 TET_SUNDAY = datetime(2027, 2, 7, 9, 0, tzinfo=TZ)
 NEW_YEAR_MONDAY = datetime(2027, 1, 4, 7, 0, tzinfo=TZ)
 
-# The transition each scripted event writes (a draft is created, not transitioned).
+# The transitions each scripted event writes (a draft is created, not transitioned;
+# an extension is drafted by the officer and signed by the leader).
 TRANSITIONS = {
-    "draft": None,
-    "counter": "receive_at_counter",
-    "intake_supplement": "request_intake_supplement",
-    "return": "return_result",
+    "draft": (),
+    "counter": ("receive_at_counter",),
+    "intake_supplement": ("request_intake_supplement",),
+    "return": ("return_result",),
+    "extend": ("draft_extension", "extend"),
 }
+# The transitions that give a dossier its code: submission, or the counter.
+CODE_ISSUERS = ("submit", "receive_at_counter", "file_at_counter")
 PAST_INTAKE = set(State.values) - {
     State.DRAFT,
     State.SUBMITTED,
@@ -125,9 +129,9 @@ def test_history_is_one_log_row_per_scripted_transition(seeded):
     """Each dossier's log is its script: one row per transition, in order, past."""
     expected = Counter(
         tuple(
-            TRANSITIONS.get(event.action, event.action)
+            name
             for event in spec.events
-            if TRANSITIONS.get(event.action, event.action)
+            for name in TRANSITIONS.get(event.action, (event.action,))
         )
         for spec in DEMO_DOSSIERS
     )
@@ -162,14 +166,31 @@ def test_dossiers_past_intake_have_code_receipt_and_due(seeded):
         assert dossier.due_at is not None
         assert dossier.current_due_at >= dossier.due_at
         assert len(dossier.lookup_pin) == 6
-    assert not Dossier.objects.exclude(state__in=PAST_INTAKE).exclude(code=None)
+    # Submitted dossiers have their code (the system has them); drafts do not.
+    assert not Dossier.objects.filter(state=State.DRAFT).exclude(code=None)
+    submitted = Dossier.objects.filter(state=State.SUBMITTED)
+    assert submitted.exists()
+    assert not submitted.filter(code=None)
+    assert not Dossier.objects.filter(received_at=None, submitted_at=None).exclude(
+        code=None
+    )
 
 
-def test_codes_follow_receipt_order(seeded):
-    """Codes of one desk and day run in the order the dossiers were received."""
-    received = Dossier.objects.exclude(code=None).order_by("received_at", "pk")
-    codes = [dossier.code for dossier in received]
-    assert codes == sorted(codes)
+def test_codes_follow_the_order_they_were_issued(seeded):
+    """Codes of one desk and day run in the order they were issued: at submission
+    online, at the counter for a walk-in."""
+    issued = []
+    for dossier in Dossier.objects.exclude(code=None).prefetch_related("transitions"):
+        first = next(
+            log for log in dossier.transitions.all() if log.transition in CODE_ISSUERS
+        )
+        issued.append((first.created_at, dossier.code))
+    codes = [code for _at, code in sorted(issued)]
+    by_desk_day = {}
+    for code in codes:
+        by_desk_day.setdefault(code.rsplit("-", 1)[0], []).append(code)
+    for run in by_desk_day.values():
+        assert run == sorted(run)
 
 
 def test_results_and_timeliness(seeded):

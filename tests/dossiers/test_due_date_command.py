@@ -1,13 +1,15 @@
-"""``manage.py due_date``: explanation lines, then the ISO due moment last."""
+"""``manage.py due_date``: explanation lines, each route step's due moment, then
+the ISO due moment last."""
 
 from datetime import date, time
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from procedures.models import Agency, Procedure, Sector, TimeUnit
+from procedures.models import Agency, Procedure, RouteStep, Sector, TimeUnit
 from workcalendar.models import CalendarException, ExceptionKind
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +90,77 @@ def test_procedure_calendar_days():
     procedure("1.000002", 5, TimeUnit.CALENDAR_DAYS)
     lines = run("--received", "2026-11-30 10:00", "--procedure", "1.000002")
     assert lines[-1] == "2026-12-07T17:00:00+07:00"
+
+
+ROUTE = [("Thụ lý", "0.5"), ("Thẩm định", "1"), ("Ký duyệt", "0.5")]
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "received", "step_dues", "due"),
+    [
+        # Office time left 14:00-17:00, shared 1/2/1 (the days are weights).
+        (
+            TimeUnit.SAME_DAY,
+            None,
+            "2026-11-30 14:00",
+            ["2026-11-30T14:45:00", "2026-11-30T16:15:00"],
+            "2026-11-30T17:00:00+07:00",
+        ),
+        # Mon 17:00 to Mon 7 Dec 17:00 shared 1/2/1; Sun 23:00 moves to Fri 17:00.
+        (
+            TimeUnit.CALENDAR_DAYS,
+            5,
+            "2026-11-30 10:00",
+            ["2026-12-02T11:00:00", "2026-12-04T17:00:00"],
+            "2026-12-07T17:00:00+07:00",
+        ),
+        # 8 office hours from Mon 16:00, shared 1/2/1.
+        (
+            TimeUnit.WORKING_HOURS,
+            8,
+            "2026-11-30 16:00",
+            ["2026-12-01T08:30:00", "2026-12-01T14:00:00"],
+            "2026-12-01T16:00:00+07:00",
+        ),
+        # Working days: each step takes its own days from Mon 17:00.
+        (
+            TimeUnit.WORKING_DAYS,
+            2,
+            "2026-11-30 10:00",
+            ["2026-12-01T11:30:00", "2026-12-02T11:30:00"],
+            "2026-12-02T17:00:00+07:00",
+        ),
+    ],
+    ids=["same-day", "calendar-days", "working-hours", "working-days"],
+)
+def test_procedure_route_steps_are_listed_before_the_due_line(
+    unit, value, received, step_dues, due
+):
+    """With --procedure, one line per route step (in order, ISO 8601) comes just
+    before the last line, which stays the dossier's due moment; the last step is
+    due with the dossier."""
+    found = procedure("1.000010", value, unit)
+    for position, (name, days) in enumerate(ROUTE):
+        RouteStep.objects.create(
+            procedure=found, position=position, name=name, working_days=Decimal(days)
+        )
+    lines = run("--received", received, "--procedure", "1.000010")
+    assert lines[-1] == due
+    assert lines[-4:-1] == [
+        f"Step 1 – Thụ lý: {step_dues[0]}+07:00",
+        f"Step 2 – Thẩm định: {step_dues[1]}+07:00",
+        f"Step 3 – Ký duyệt: {due}",
+    ]
+    assert not lines[-5].startswith("Step ")
+
+
+def test_no_step_lines_without_a_route():
+    """A procedure without a route, or --working-days, prints no step line."""
+    procedure("1.000011", 1, TimeUnit.WORKING_DAYS)
+    for args in (["--procedure", "1.000011"], ["--working-days", "1"]):
+        lines = run("--received", "2026-11-30 10:00", *args)
+        assert lines[-1] == "2026-12-01T17:00:00+07:00"
+        assert not any(line.startswith("Step ") for line in lines)
 
 
 def test_unknown_procedure_is_a_clear_error():

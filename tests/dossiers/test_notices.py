@@ -10,7 +10,7 @@ from notifications.channels import MemorySMSBackend
 from notifications.delivery import DeliveryError
 from notifications.models import Notification, Status
 from procedures.models import Procedure
-from tests.factories import demo_user
+from tests.factories import demo_user, received_mandatory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +31,9 @@ def test_a_walk_in_is_texted_on_the_channels_the_settings_name(
     with django_capture_on_commit_callbacks(execute=True):
         dossier = services.dossier_intake_at_counter(
             clerk=demo_user("clerk"),
-            procedure=Procedure.objects.get(code="1.001193"),
+            procedure=(procedure := Procedure.objects.get(code="1.001193")),
             details=services.ApplicantDetails(name="Đỗ Văn Tư", phone="0987000111"),
-            received=[],
+            received=received_mandatory(procedure),
         )
     notice = TransitionNotice.objects.get(log__dossier=dossier)
     assert notice.status == Status.SENT
@@ -54,9 +54,9 @@ def test_no_channel_no_notice(
     with django_capture_on_commit_callbacks(execute=True):
         dossier = services.dossier_intake_at_counter(
             clerk=demo_user("clerk"),
-            procedure=Procedure.objects.get(code="1.001193"),
+            procedure=(procedure := Procedure.objects.get(code="1.001193")),
             details=services.ApplicantDetails(name="Đỗ Văn Tư", phone="0987000111"),
-            received=[],
+            received=received_mandatory(procedure),
         )
     assert not TransitionNotice.objects.filter(log__dossier=dossier).exists()
     assert sms == []
@@ -105,7 +105,10 @@ def test_the_counter_links_a_walk_in_to_their_account_by_id_number(demo, media):
         clerk=demo_user("clerk"),
         procedure=procedure,
         details=services.ApplicantDetails(name="X", id_number=citizen.id_number),
-        received=[services.ReceivedPaper(0, "Tờ khai", originals=1, copies=2)],
+        received=[
+            services.ReceivedPaper(0, "Tờ khai", originals=1, copies=2),
+            *received_mandatory(procedure)[1:],
+        ],
         channel=Channel.POST,
     )
     assert linked.applicant == citizen
@@ -115,6 +118,6 @@ def test_the_counter_links_a_walk_in_to_their_account_by_id_number(demo, media):
         clerk=demo_user("clerk"),
         procedure=procedure,
         details=services.ApplicantDetails(name="Y"),
-        received=[],
+        received=received_mandatory(procedure),
     )
     assert unlinked.applicant is None

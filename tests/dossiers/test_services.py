@@ -32,7 +32,7 @@ from portal.demo import DEMO_PASSWORD, seed_accounts, seed_agencies
 from procedures.catalogue_io import import_catalogue
 from procedures.demo import demo_catalogue_document
 from procedures.models import Procedure, RequiredPaper
-from tests.factories import demo_user
+from tests.factories import demo_user, received_mandatory
 from workcalendar.demo import seed_calendar
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -716,6 +716,7 @@ def test_counter_intake_goes_straight_to_received_with_a_code(
         clerk=people.clerk,
         procedure=procedure,
         details=services.ApplicantDetails(name="Trần Văn Bình", phone="0987654321"),
+        received=received_mandatory(procedure),
         uploads=[(0, pdf())],
         at=when,
     )
@@ -762,6 +763,7 @@ def test_counter_intake_is_refused_to_others_and_creates_nothing(
             clerk=getattr(people, clerk_name),
             procedure=procedure,
             details=services.ApplicantDetails(name="Trần Văn Bình"),
+            received=received_mandatory(procedure),
             channel=channel,
             at=at("2026-12-01 08:00"),
         )

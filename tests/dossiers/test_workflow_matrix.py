@@ -59,12 +59,15 @@ TRANSITIONS = (
     "refuse",
     "receive",
     "receive_at_counter",
+    "file_at_counter",
     "transfer",
     "forward",
     "request_supplement",
     "supplement",
+    "supplement_at_counter",
     "approve",
     "deny",
+    "draft_extension",
     "extend",
     "stop",
     "return_result",
@@ -112,8 +115,10 @@ class Situation:
 SITUATIONS = {
     "draft": Situation(State.DRAFT),
     "draft, papers missing": Situation(State.DRAFT, papers=False),
-    # Only ever exists inside the counter-intake service, which receives it at once.
-    "counter draft": Situation(
+    # Only ever exists inside the counter-intake services, which receive it at
+    # once, or register it for Form 02 / Form 03 when papers are missing.
+    "counter draft": Situation(State.DRAFT, channel=Channel.COUNTER, owned=False),
+    "counter draft, papers missing": Situation(
         State.DRAFT, channel=Channel.COUNTER, papers=False, owned=False
     ),
     "submitted": Situation(State.SUBMITTED),
@@ -152,16 +157,23 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("draft", "receive_at_counter"): set(),
     ("draft, papers missing", "submit"): set(),
     ("draft, papers missing", "withdraw"): {OWNER},
-    # The clerk checks the papers on the spot: no scan is needed to receive.
+    # The clerk checks the papers on the spot (ticked, or scanned): receiving needs
+    # every mandatory one; otherwise the dossier is registered for Form 02 or 03.
     ("counter draft", "receive_at_counter"): {DESK_CLERK},
+    ("counter draft", "file_at_counter"): {DESK_CLERK},
+    ("counter draft, papers missing", "receive_at_counter"): set(),
+    ("counter draft, papers missing", "file_at_counter"): {DESK_CLERK},
     ("submitted", "withdraw"): {OWNER},
     ("submitted", "request_intake_supplement"): {DESK_CLERK},
     ("submitted", "refuse"): {DESK_CLERK},
     ("submitted", "receive"): {DESK_CLERK},
     ("supplement requested", "withdraw"): {OWNER},
     ("supplement requested", "resubmit"): {OWNER},
+    # Papers brought to the desk go back to its check, complete or not.
+    ("supplement requested", "supplement_at_counter"): {DESK_CLERK},
     ("supplement requested, papers missing", "withdraw"): {OWNER},
     ("supplement requested, papers missing", "resubmit"): set(),
+    ("supplement requested, papers missing", "supplement_at_counter"): {DESK_CLERK},
     ("received", "transfer"): {DESK_CLERK, MANAGER},
     ("received", "extend"): {LEADER, MANAGER},
     ("received", "stop"): {LEADER, MANAGER},
@@ -172,7 +184,10 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("processing, first step", "request_supplement"): {STEP_OFFICER},
     ("processing, first step", "approve"): set(),
     ("processing, first step", "deny"): set(),
-    ("processing, first step", "extend"): {STEP_OFFICER, LEADER, MANAGER},
+    # Form 04 is signed by the deciding agency's leader (or the manager); the
+    # officer of the step may draft it for them.
+    ("processing, first step", "draft_extension"): {STEP_OFFICER},
+    ("processing, first step", "extend"): {LEADER, MANAGER},
     ("processing, first step", "stop"): {LEADER, MANAGER},
     ("processing, last step", "forward"): set(),
     ("processing, last step", "request_supplement"): {LEADER},
@@ -185,9 +200,12 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("processing, extended", "extend"): set(),
     ("processing, extended", "stop"): {LEADER, MANAGER},
     ("awaiting supplement", "supplement"): {OWNER},
-    ("awaiting supplement", "extend"): {STEP_OFFICER, LEADER, MANAGER},
+    ("awaiting supplement", "supplement_at_counter"): {DESK_CLERK},
+    ("awaiting supplement", "draft_extension"): {STEP_OFFICER},
+    ("awaiting supplement", "extend"): {LEADER, MANAGER},
     ("awaiting supplement", "stop"): {LEADER, MANAGER},
     ("awaiting supplement, extended", "supplement"): {OWNER},
+    ("awaiting supplement, extended", "supplement_at_counter"): {DESK_CLERK},
     ("awaiting supplement, extended", "extend"): set(),
     ("awaiting supplement, extended", "stop"): {LEADER, MANAGER},
     ("result ready", "return_result"): {DESK_CLERK},

@@ -66,7 +66,7 @@ def test_staff_home_refuses_citizens(client, demo):
     client.login(username="citizen", password="onecenter-demo")
     response = client.get(reverse("workspace:dashboard"))
     assert response.status_code == 403
-    assert "Bạn không có quyền" in response.content.decode()
+    assert "không có quyền truy cập" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -73,7 +73,10 @@ def test_staff_email_in_the_officers_language(dossiers, outbox) -> None:
     deliver_all(record("2026-12-02 07:00"))
 
     [mail] = [m for m in outbox if m.to == ["officer@onecenter.local"]]
-    assert mail.subject == f"Reminder: dossier {dossier.code} is due on 04/12/2026"
+    assert mail.subject == (
+        f"Reminder: dossier {dossier.code} – Certificate of marital status is due "
+        "on 04/12/2026"
+    )
     assert mail.body.startswith("Dear Phạm Thu Hà,")
     assert f"The dossier {dossier.code} is due at 17:00 04/12/2026." in mail.body
     assert "Current step: Thẩm định hồ sơ, đề xuất kết quả" in mail.body
@@ -103,7 +106,10 @@ def test_applicant_email_in_vietnamese_and_in_english(dossiers, outbox) -> None:
     assert f"Mã hồ sơ: {vietnamese.code}" in vi_mail.body
     assert f"https://onecenter.example.vn/track/?code={vietnamese.code}" in vi_mail.body
     en_mail = by_address["an.nguyen@example.com"]
-    assert en_mail.subject == f"The result of dossier {english.code} is waiting for you"
+    assert en_mail.subject == (
+        f"The result of dossier {english.code} – Certificate of marital status is "
+        "waiting for you"
+    )
     assert "has been ready since 01/12/2026 and has not been collected yet" in (
         en_mail.body
     )
@@ -277,16 +283,17 @@ def test_a_reminder_whose_dossier_moved_on_is_cancelled(dossiers, outbox) -> Non
 def test_a_due_date_moved_since_recording_cancels_the_old_reminder(
     dossiers, outbox
 ) -> None:
-    """Extended after "due today" was recorded: that reminder is cancelled."""
+    """Extended after "due soon" was recorded: that reminder is cancelled. (Form 04
+    must come a working day before the due date, so not on "due today".)"""
     dossier = dossiers.processing(RECEIVED)
-    reminders = record("2026-12-04 07:00")
+    reminders = record("2026-12-03 07:00")
     with services.notifications_muted():
         services.dossier_extend(
             dossier=dossier,
-            actor=demo_user("officer"),
+            actor=demo_user("leader"),
             new_due=at("2026-12-09 17:00"),
             reason="Cần xác minh thêm.",
-            at=at("2026-12-04 07:30"),
+            at=at("2026-12-03 07:30"),
         )
 
     assert {r.status for r in deliver_all(reminders)} == {Status.CANCELLED}

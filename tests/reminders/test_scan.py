@@ -183,7 +183,7 @@ def test_no_form_04_prompt_once_extended(dossiers) -> None:
     with services.notifications_muted():
         services.dossier_extend(
             dossier=dossier,
-            actor=demo_user("officer"),
+            actor=demo_user("leader"),
             new_due=at("2026-12-08 17:00"),
             reason="Cần xác minh thêm tại nơi cư trú.",
             at=at("2026-12-02 09:00"),

@@ -181,14 +181,16 @@ def test_exceptions_keep_history():
 
 @pytest.mark.django_db
 def test_seed_calendar_is_idempotent_and_valid():
-    """Seeding twice adds the two demo rows once; an edited row is kept."""
+    """Seeding twice adds the two demo rows once, flagged as demo; an edited row
+    is kept."""
     first = seed_calendar()
     assert len(first) == 2
     assert {row.kind for row in first} == {OFF, WORK}
     assert all("Demo example" in row.reason for row in first)
+    assert all(row.is_demo for row in first)
     CalendarException.objects.filter(date=first[0].date).update(reason="Edited")
     seed_calendar()
-    assert CalendarException.objects.count() == 2
+    assert CalendarException.objects.filter(is_demo=True).count() == 2
     assert CalendarException.objects.get(date=first[0].date).reason == "Edited"
 
 
@@ -232,7 +234,7 @@ def test_admin_add_rejects_a_senseless_exception(admin_client_, settings):
     )
     assert response.status_code == 200
     assert "is already a working day" in response.content.decode()
-    assert not CalendarException.objects.exists()
+    assert not CalendarException.objects.filter(date=date(2026, 12, 7)).exists()
 
 
 @pytest.mark.django_db

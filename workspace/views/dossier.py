@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from dossiers import services, workflow
 from dossiers.action_forms import ActionForm
-from dossiers.models import Attachment, Dossier, State
+from dossiers.models import CLOCK_RUNNING_STATES, Attachment, Dossier, State
 from dossiers.printing import (
     PdfUnavailable,
+    issued_documents,
     issued_forms,
     pdf_response,
     printed_form,
@@ -52,9 +53,8 @@ def _render_detail(
         "notes": dossier.internal_notes.select_related("author"),
         "note_form": forms.InternalNoteForm(),
         "now": timezone.now(),
-        "printable": [
-            (f.number, str(f.label)) for f in issued_forms(dossier.transitions.all())
-        ],
+        "clock_running": [str(state) for state in CLOCK_RUNNING_STATES],
+        "printable": issued_documents(dossier, list(dossier.transitions.all())),
     }
     return render(request, "workspace/dossier_detail.html", context, status=status)
 
@@ -166,13 +166,16 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileRespons
 
 
 @staff_required
-def print_form(request: HttpRequest, pk: int, number: str) -> HttpResponse:
-    """A printed form issued on the dossier, as a page or (``?format=pdf``) a PDF."""
+def print_form(
+    request: HttpRequest, pk: int, number: str, seq: int | None = None
+) -> HttpResponse:
+    """A printed form issued on the dossier, as a page or (``?format=pdf``) a PDF;
+    ``seq`` picks one of several issues of the form (each Form 02)."""
     dossier = dossier_or_404(request, pk)
     logs = list(dossier.transitions.all())
     if number not in {f.number for f in issued_forms(logs)}:
         raise Http404
-    form, context = printed_form(request, dossier, number, logs)
+    form, context = printed_form(request, dossier, number, logs, seq)
     if request.GET.get("format") != "pdf":
         return render(request, form.template, context)
     try:

@@ -30,8 +30,12 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
         except (PermissionDenied, ValidationError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
-            messages.success(request, str(workflow.action("receive_at_counter").done))
-            return redirect("workspace:print_form", pk=dossier.pk, number="01")
+            if form.receives:
+                done = workflow.action("receive_at_counter").done
+                messages.success(request, str(done))
+                return redirect("workspace:print_form", pk=dossier.pk, number="01")
+            messages.success(request, str(workflow.action("file_at_counter").done))
+            return redirect("workspace:dossier_detail", pk=dossier.pk)
     return render(
         request,
         "workspace/intake_form.html",

@@ -1,8 +1,7 @@
 """The dashboard, the worklist and the register (Form 07)."""
 
-from datetime import timedelta
-
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +13,13 @@ from dossiers.printing import (
     pdf_response,
     render_pdf,
 )
+from dossiers.register import (
+    CHUNK_SIZE,
+    register_csv,
+    register_filename,
+    register_rows,
+    register_xlsx,
+)
 from dossiers.selectors import (
     dashboard_counts,
     due_windows,
@@ -24,6 +30,9 @@ from dossiers.selectors import (
 
 from .. import forms
 from . import staff_required
+
+# Rows per page of the register on screen; the PDF and the files hold them all.
+REGISTER_PAGE_SIZE = 50
 
 
 @staff_required
@@ -60,21 +69,37 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def register(request: HttpRequest) -> HttpResponse:
-    """Form 07: the desk's register of dossiers received in a date range."""
-    today = timezone.localdate()
-    form = forms.RegisterFilterForm(
-        request.GET or {"date_from": today - timedelta(days=7), "date_to": today}
-    )
-    rows = []
-    if form.is_valid():
-        data = form.cleaned_data
-        rows = received_register(request.user, data["date_from"], data["date_to"])
-    context = {"form": form, "rows": rows}
-    if request.GET.get("format") == "pdf" and form.is_valid():
+    """Form 07: the register of the dossiers received in a period. On screen a
+    page at a time; the whole period as PDF, CSV or XLSX (``?format=``)."""
+    now = timezone.now()
+    form = forms.RegisterFilterForm(request.GET, today=timezone.localdate(now))
+    if not form.is_valid():
+        return render(request, REGISTER_TEMPLATE, {"form": form}, status=400)
+    start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    dossiers = received_register(request.user, start, end)
+    name = register_filename(start, end)
+    output = request.GET.get("format")
+    if output in ("csv", "xlsx", "pdf"):
+        rows = register_rows(dossiers.iterator(chunk_size=CHUNK_SIZE), now=now)
+        if output == "csv":
+            return register_csv(rows, name)
+        if output == "xlsx":
+            return register_xlsx(rows, name)
         try:
-            pdf = render_pdf(request, REGISTER_TEMPLATE, context)
+            pdf = render_pdf(request, REGISTER_TEMPLATE, {"form": form, "rows": rows})
         except PdfUnavailable:
             messages.error(request, _("PDF output is not available on this server."))
-            return redirect(request.path)
-        return pdf_response(pdf, "so-theo-doi-ho-so.pdf")
+            return redirect(f"{request.path}?{form.period_query()}")
+        return pdf_response(pdf, f"{name}.pdf")
+    paginator = Paginator(dossiers, REGISTER_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "page_range": paginator.get_elided_page_range(page.number),
+        "rows": list(
+            register_rows(page.object_list, now=now, first=page.start_index())
+        ),
+        "period": form.period_query(),
+    }
     return render(request, REGISTER_TEMPLATE, context)

@@ -1,6 +1,7 @@
 """``manage.py due_date``: when a dossier received at a given moment is due."""
 
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -10,9 +11,11 @@ from dossiers.deadlines import (
     SAME_DAY,
     WORKING_DAYS,
     WORKING_HOURS,
+    ProcessingTime,
     WorkCalendar,
     due_at,
     receipt_day,
+    route_step_dues,
 )
 from procedures.models import Procedure
 from workcalendar.calendar import load_calendar
@@ -30,8 +33,9 @@ UNIT_NAMES = {
 class Command(BaseCommand):
     help = (
         "Show when a dossier received at a given local time is due, by the working "
-        "calendar (holidays and calendar exceptions). The last line is the due "
-        "moment in ISO 8601."
+        "calendar (holidays and calendar exceptions). With --procedure, one line "
+        "per route step gives its due moment in ISO 8601, as if transferred when "
+        "received. The last line is the dossier's due moment in ISO 8601."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -71,8 +75,9 @@ class Command(BaseCommand):
         calendar = load_calendar([received_at.year])
 
         cutoff: time | None = None
+        route: list[tuple[str, Decimal]] = []
         if procedure is not None:
-            value, unit, cutoff, label = self._procedure_time(procedure)
+            value, unit, cutoff, label, route = self._procedure_time(procedure)
         else:
             if working_days is None or working_days < 0:
                 raise CommandError("--working-days must be 0 or more.")
@@ -88,9 +93,23 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Processing time: {amount} ({label})")
         self.stdout.write(f"Due:             {due:%A %Y-%m-%d %H:%M}")
+        step_dues = route_step_dues(
+            received_at,
+            ProcessingTime(value, unit, cutoff),
+            [days for _name, days in route],
+            calendar,
+            transferred_at=received_at,
+            due=due,
+        )
+        for number, ((name, _days), step_due) in enumerate(
+            zip(route, step_dues, strict=True), start=1
+        ):
+            self.stdout.write(f"Step {number} – {name}: {step_due.isoformat()}")
         self.stdout.write(due.isoformat())
 
-    def _procedure_time(self, code: str) -> tuple[int | None, str, time | None, str]:
+    def _procedure_time(
+        self, code: str
+    ) -> tuple[int | None, str, time | None, str, list[tuple[str, Decimal]]]:
         try:
             found = Procedure.objects.get(code=code)
         except Procedure.DoesNotExist:
@@ -104,7 +123,8 @@ class Command(BaseCommand):
         label = f"procedure {code}"
         if found.cutoff_time is not None:
             label += f", cut-off {found.cutoff_time:%H:%M}"
-        return found.processing_time_value, unit, found.cutoff_time, label
+        route = [(step.name, step.working_days) for step in found.route_steps.all()]
+        return found.processing_time_value, unit, found.cutoff_time, label, route
 
     @staticmethod
     def _why(
