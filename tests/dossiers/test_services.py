@@ -5,11 +5,9 @@ from datetime import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from django.utils import translation
@@ -28,126 +26,21 @@ from dossiers.models import (
     TransitionLog,
 )
 from notifications.models import Notification
-from portal.demo import DEMO_PASSWORD, seed_accounts, seed_agencies
-from procedures.catalogue_io import import_catalogue
-from procedures.demo import demo_catalogue_document
-from procedures.models import Procedure, RequiredPaper
-from tests.factories import demo_user, received_mandatory
-from workcalendar.demo import seed_calendar
+from procedures.models import RequiredPaper
+from tests.factories import received_mandatory
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from .scenario import (
+    CODE_PREFIX,
+    DUE,
+    RECEIVED,
+    REVIEW_DUE,
+    TRANSFERRED,
+    at,
+    fresh,
+    pdf,
+)
+
 pytestmark = pytest.mark.django_db
-
-# The demo marriage-status certificate: 3 working days, received at the ward
-# centre, decided by the ward people's committee in two steps (review 2.4 days by
-# the officer's department, then 0.6 days for the leader's signature).
-PROCEDURE = "1.004873"
-CODE_PREFIX = "000.21.32.H99-261201-"
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=TZ)
-
-
-# Received Tue 1 Dec 2026 at 10:00: the clock counts from 17:00 that day, so the
-# dossier is due on Fri 4 Dec at 17:00; the review step (2.4 days = 19 h 12 min of
-# office time) is due Fri 4 Dec at 10:42, the signature with the dossier.
-RECEIVED = at("2026-12-01 10:00")
-TRANSFERRED = at("2026-12-01 10:30")
-DUE = at("2026-12-04 17:00")
-REVIEW_DUE = at("2026-12-04 10:42")
-
-
-def pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 test", content_type="application/pdf")
-
-
-@pytest.fixture
-def centre(db, settings, tmp_path) -> None:
-    """The demo centre and its procedure: calendar, agencies, accounts; no dossiers."""
-    settings.MEDIA_ROOT = tmp_path
-    seed_calendar()
-    seed_agencies()
-    accounts = seed_accounts(DEMO_PASSWORD)
-    catalogue = demo_catalogue_document()
-    catalogue["procedures"] = [
-        p for p in catalogue["procedures"] if p["code"] in {PROCEDURE}
-    ]
-    import_catalogue(
-        catalogue, actor=next(u for u in accounts if u.username == "admin")
-    )
-
-
-@pytest.fixture
-def people(centre) -> SimpleNamespace:
-    return SimpleNamespace(
-        **{
-            name: demo_user(name)
-            for name in ("citizen", "clerk", "officer", "leader", "manager")
-        }
-    )
-
-
-@pytest.fixture
-def procedure(centre) -> Procedure:
-    return Procedure.objects.get(code=PROCEDURE)
-
-
-@pytest.fixture
-def draft(people, procedure) -> Dossier:
-    """The citizen's online draft with every mandatory paper attached."""
-    dossier = services.dossier_create_draft(
-        applicant=people.citizen, procedure=procedure
-    )
-    for paper in dossier.papers:
-        if paper["mandatory"]:
-            services.dossier_attach_paper(
-                dossier=dossier,
-                actor=people.citizen,
-                paper_index=paper["index"],
-                upload=pdf(),
-            )
-    return fresh(dossier)
-
-
-@pytest.fixture
-def filed(draft, people) -> Dossier:
-    services.dossier_submit(
-        dossier=draft, actor=people.citizen, at=at("2026-12-01 09:00")
-    )
-    return fresh(draft)
-
-
-@pytest.fixture
-def received(filed, people) -> Dossier:
-    services.dossier_receive(dossier=filed, actor=people.clerk, at=RECEIVED)
-    return fresh(filed)
-
-
-@pytest.fixture
-def processing(received, people) -> Dossier:
-    services.dossier_transfer(dossier=received, actor=people.clerk, at=TRANSFERRED)
-    return fresh(received)
-
-
-@pytest.fixture
-def at_last_step(processing, people) -> Dossier:
-    services.dossier_forward(
-        dossier=processing, actor=people.officer, at=at("2026-12-02 09:00")
-    )
-    return fresh(processing)
-
-
-@pytest.fixture
-def result_ready(at_last_step, people) -> Dossier:
-    services.dossier_approve(
-        dossier=at_last_step, actor=people.leader, at=at("2026-12-03 15:00")
-    )
-    return fresh(at_last_step)
-
-
-def fresh(dossier: Dossier) -> Dossier:
-    return Dossier.objects.get(pk=dossier.pk)
 
 
 def frozen(dossier: Dossier) -> dict[str, Any]:
