@@ -7,6 +7,7 @@ issues which form is in the registry (``dossiers/workflow.py``); Forms 06 (the
 processing control sheet) and 07 (the register) are internal.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import workflow
 from .control_sheet import control_sheet
-from .models import Dossier, TransitionLog
+from .models import Dossier, PaperReceipt, TransitionLog
 from .selectors import control_sheet_steps
 
 
@@ -159,7 +160,7 @@ def printed_form(
         "supplement": supplement,
         # Form 01 states what was handed over up to the receipt, with its counts.
         "receipts": (
-            list(dossier.paper_receipts.filter(received_at__lte=received_at))
+            papers_received(dossier.paper_receipts.filter(received_at__lte=received_at))
             if received_at
             else []
         ),
@@ -172,6 +173,35 @@ def printed_form(
             else None
         ),
     }
+
+
+@dataclass(frozen=True)
+class PaperLine:
+    """One line of Form 01's list: a paper and how many of each kind were handed
+    over, summed when it came in parts (at registration, then with a supplement)."""
+
+    index: int
+    name: str
+    originals: int
+    certified_copies: int
+    copies: int
+    electronic: bool
+
+
+def papers_received(receipts: Iterable[PaperReceipt]) -> list[PaperLine]:
+    lines: dict[int, PaperLine] = {}
+    for receipt in receipts:
+        earlier = lines.get(receipt.paper_index)
+        lines[receipt.paper_index] = PaperLine(
+            index=receipt.paper_index,
+            name=receipt.name,
+            originals=receipt.originals + (earlier.originals if earlier else 0),
+            certified_copies=receipt.certified_copies
+            + (earlier.certified_copies if earlier else 0),
+            copies=receipt.copies + (earlier.copies if earlier else 0),
+            electronic=receipt.electronic and (earlier is None or earlier.electronic),
+        )
+    return [lines[index] for index in sorted(lines)]
 
 
 def _last(logs: list[TransitionLog], actions: frozenset[str]) -> TransitionLog | None:

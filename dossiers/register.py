@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
+from itertools import islice
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -26,6 +27,8 @@ from .models import CLOCK_RUNNING_STATES, Dossier, State
 
 # Rows read from the database per round trip when a whole period is written.
 CHUNK_SIZE = 2000
+# Rows per table of the PDF (see ``in_groups``): some five pages of A4.
+PDF_GROUP_SIZE = 50
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -120,6 +123,16 @@ def register_rows(
             state=states.get(dossier.state, dossier.state),
             extended_due_at=dossier.extended_due_at,
         )
+
+
+def in_groups(rows: Iterable[RegisterRow], size: int) -> Iterator[list[RegisterRow]]:
+    """The rows in groups of ``size``. The PDF prints each group as a table of
+    its own from a new page: WeasyPrint lays out a table in a time that grows
+    with the pages it spans, so a long register in one table grows faster than
+    its rows; in short tables it stays linear."""
+    iterator = iter(rows)
+    while group := list(islice(iterator, size)):
+        yield group
 
 
 def register_timeliness(dossier: Dossier, now: datetime) -> str:

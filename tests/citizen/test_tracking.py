@@ -1,13 +1,17 @@
 """Public tracking by code and PIN: each stage, no personal data, rate limited."""
 
 import re
+from datetime import time, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from dossiers import services
+from dossiers.models import Dossier
 from tests.factories import demo_user
+from workcalendar.calendar import calendar_for
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +93,61 @@ def test_repeated_guessing_is_refused_with_429(client, in_processing, settings):
     for _ in range(3):
         track(client, in_processing, pin="000000")
     assert track(client, in_processing).status_code == 429
+
+
+def overdue(dossier, hours: int = 30) -> None:
+    """Move the dossier's date in force into the past (the clock is running)."""
+    Dossier.objects.filter(pk=dossier.pk).update(
+        current_due_at=timezone.now() - timedelta(hours=hours)
+    )
+    dossier.refresh_from_db()
+
+
+def test_an_overdue_dossier_is_shown_overdue_with_the_apology(client, in_processing):
+    """Not "being processed": overdue, with the apology the centre owes."""
+    overdue(in_processing)
+    response = track(client, in_processing)
+    status = response.context["status"]
+    assert status.overdue
+    assert status.state_label != str(in_processing.get_state_display())
+    content = response.content.decode()
+    assert 'data-testid="overdue-apology"' in content
+    assert "Mẫu 04" in content or "Form 04" in content
+
+
+def test_an_extended_dossier_shows_its_form_04_date(client, in_processing):
+    due = in_processing.current_due_at
+    calendar = calendar_for(due)
+    later = calendar.add_working_days(timezone.localtime(due).date(), 5)
+    services.dossier_extend(
+        dossier=in_processing,
+        actor=demo_user("leader"),
+        new_due=calendar.at(later, time(10, 0)),
+        reason="Cần xác minh thêm.",
+        at=in_processing.received_at,
+    )
+    in_processing.refresh_from_db()
+    response = track(client, in_processing)
+    assert response.context["status"].extended_to == in_processing.extended_due_at
+    assert not response.context["status"].overdue
+
+
+def test_a_paused_dossier_is_not_overdue_on_tracking(client, in_processing):
+    services.dossier_request_supplement(
+        dossier=in_processing,
+        actor=demo_user("officer"),
+        items=[{"paper_index": 0, "guidance": "Ký tên"}],
+        message="Bổ sung chữ ký.",
+    )
+    overdue(in_processing)
+    status = track(client, in_processing).context["status"]
+    assert not status.overdue
+    assert status.state == "awaiting_supplement"
+
+
+def test_the_code_matches_whatever_its_case(client, in_processing):
+    for code in (in_processing.code.lower(), in_processing.code.upper()):
+        response = client.get(
+            reverse("dossiers:track"), {"code": code, "pin": in_processing.lookup_pin}
+        )
+        assert response.context["status"].code == in_processing.code

@@ -4,8 +4,9 @@ submission, Form 04's rules and withdrawn procedures."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from dossiers import services, workflow
+from dossiers import notices, services, workflow
 from dossiers.models import (
     Channel,
     Dossier,
@@ -13,6 +14,7 @@ from dossiers.models import (
     PaperReceipt,
     ReceivedPaper,
     State,
+    TransitionNotice,
 )
 from procedures.models import PublicationStatus
 from tests.factories import received_mandatory
@@ -408,3 +410,24 @@ def test_the_counter_channel_of_a_registered_walk_in_is_kept(people, procedure):
     )
     assert dossier.channel == Channel.POST
     assert dossier.applicant is None
+
+
+def test_notices_are_titled_with_the_code_and_the_procedure_name(draft, people) -> None:
+    """The submission notice names the dossier by its code and the procedure by
+    its name, never by the procedure's code alone."""
+    services.dossier_submit(dossier=draft, actor=people.citizen)
+    notice = TransitionNotice.objects.get(log__dossier=draft)
+    subject = notices.compose(notice).subject
+    dossier = fresh(draft)
+    assert dossier.code in subject
+    assert dossier.procedure_snapshot["name"] in subject
+
+
+def test_the_confirmation_page_shows_the_code(client, draft, people) -> None:
+    services.dossier_submit(dossier=draft, actor=people.citizen)
+    client.force_login(people.citizen)
+    page = client.get(reverse("dossiers:submitted", args=[draft.pk]))
+    dossier = fresh(draft)
+    assert dossier.code in page.content.decode()
+    listing = client.get(reverse("dossiers:my_list")).content.decode()
+    assert dossier.code in listing

@@ -120,7 +120,14 @@ def test_online_dossier_from_sign_up_to_rating(
     dossier = Dossier.objects.get(applicant__email=EMAIL)
     assert dossier.state == State.SUBMITTED
     assert dossier.attachments.count() == 2
-    assert any(m.to == [EMAIL] and "1.000894" in m.subject for m in mail.outbox)
+    # The system has it: the code is on the confirmation page and titles the mail.
+    expect(page.get_by_test_id("dossier-reference")).to_contain_text(dossier.code)
+    assert any(
+        m.to == [EMAIL]
+        and dossier.code in m.subject
+        and dossier.procedure_snapshot["name"] in m.subject
+        for m in mail.outbox
+    )
     log_out(page)
 
     # --- the clerk asks for a supplement (Form 02) --------------------------------

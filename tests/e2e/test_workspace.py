@@ -32,10 +32,19 @@ def test_clerk_receives_a_walk_in_dossier_and_opens_form_01(page, demo, media):
     expect(page.locator("input[name$='-received']").first).to_be_visible()
     for checkbox in page.locator("input[name$='-received']").all()[:3]:
         checkbox.check()
+    # The first paper: no original, two certified copies and one copy.
+    page.fill("#id_paper-0-originals", "0")
+    page.fill("#id_paper-0-certified_copies", "2")
+    page.fill("#id_paper-0-copies", "1")
     page.get_by_role("button", name="Tiếp nhận và in Mẫu 01").click()
     expect(page.get_by_text("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")).to_be_visible()
     dossier = Dossier.objects.get(applicant_name="Lê Thị Mai")
     expect(page.get_by_text(dossier.code).first).to_be_visible()
+    rows = page.locator("table.papers tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.first.locator("td")).to_have_text(
+        ["1", re.compile("Tờ khai"), "0", "2", "1"]
+    )
     response = page.request.get(page.url + "?format=pdf")
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
@@ -114,3 +123,49 @@ def test_officer_and_leader_take_a_dossier_to_its_result(page, in_processing):
     in_processing.refresh_from_db()
     assert in_processing.state == State.RETURNED
     assert services.refusal_reason(in_processing, "return_result", demo_user("clerk"))
+
+
+def test_clerk_guides_a_walk_in_and_records_the_supplement_brought_back(
+    page, demo, media
+):
+    """Papers missing: the clerk registers the walk-in without receiving, issues
+    Form 02 from the dossier's page, then records the paper brought back and
+    receives the dossier (Form 01)."""
+    login(page, "clerk")
+    page.goto("/staff/intake/?procedure=1.001193")
+    page.get_by_label("Họ và tên").fill("Phan Văn Hậu")
+    page.get_by_label("Số định danh cá nhân").fill("001190088888")
+    page.locator("#id_paper-0-received").check()
+    page.get_by_role("button", name=re.compile("ghi nhận, chưa tiếp nhận")).click()
+    expect(page).to_have_url(re.compile(r"/staff/dossiers/\d+/$"))
+    dossier = Dossier.objects.get(applicant_name="Phan Văn Hậu")
+    assert dossier.state == State.SUBMITTED
+
+    page.get_by_role("button", name="Yêu cầu bổ sung hồ sơ (Mẫu 02)").click()
+    opened(page, "request_intake_supplement")
+    page.locator("#act-request_intake_supplement #id_paper-1-selected").check()
+    page.locator("#act-request_intake_supplement #id_paper-1-guidance").fill(
+        "Mang giấy chứng sinh bản chính"
+    )
+    page.get_by_label("Nội dung gửi người nộp hồ sơ").fill("Đề nghị Ông/Bà bổ sung.")
+    page.locator("#act-request_intake_supplement button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("Mẫu 02")
+    form_02 = page.request.get(f"/staff/dossiers/{dossier.pk}/forms/02/1/")
+    assert "Mang giấy chứng sinh bản chính" in form_02.text()
+
+    page.get_by_role("button", name=re.compile("bổ sung nộp tại quầy")).click()
+    opened(page, "supplement_at_counter")
+    panel = page.locator("#act-supplement_at_counter")
+    expect(panel.locator("#id_paper-1-received")).to_be_checked()
+    for index in (0, 2):
+        panel.locator(f"#id_paper-{index}-received").check()
+    panel.locator("button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    dossier.refresh_from_db()
+    assert dossier.state == State.SUBMITTED
+
+    page.get_by_role("button", name=re.compile("Tiếp nhận hồ sơ")).first.click()
+    opened(page, "receive")
+    page.locator("#act-receive button[type=submit]").click()
+    expect(page.get_by_text("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")).to_be_visible()
+    expect(page.locator("table.papers tbody tr")).to_have_count(3)

@@ -251,7 +251,9 @@ def test_a_paused_dossier_past_its_date_is_not_shown_late(
         reverse("workspace:dossier_list"), {"q": in_processing.code, "state": ""}
     ).content.decode()
     [row] = [
-        tr for tr in re.findall(r"<tr.*?</tr>", listing, re.S) if in_processing.code in tr
+        tr
+        for tr in re.findall(r"<tr.*?</tr>", listing, re.S)
+        if in_processing.code in tr
     ]
     assert "badge-paused" in row and "badge-overdue" not in row
     overdue = client.get(reverse("workspace:dossier_list"), {"due": "overdue"})

@@ -15,6 +15,8 @@ from dossiers.printing import (
 )
 from dossiers.register import (
     CHUNK_SIZE,
+    PDF_GROUP_SIZE,
+    in_groups,
     register_csv,
     register_filename,
     register_rows,
@@ -85,21 +87,24 @@ def register(request: HttpRequest) -> HttpResponse:
             return register_csv(rows, name)
         if output == "xlsx":
             return register_xlsx(rows, name)
+        groups = in_groups(rows, PDF_GROUP_SIZE)
         try:
-            pdf = render_pdf(request, REGISTER_TEMPLATE, {"form": form, "rows": rows})
+            pdf = render_pdf(
+                request, REGISTER_TEMPLATE, {"form": form, "groups": groups}
+            )
         except PdfUnavailable:
             messages.error(request, _("PDF output is not available on this server."))
             return redirect(f"{request.path}?{form.period_query()}")
         return pdf_response(pdf, f"{name}.pdf")
     paginator = Paginator(dossiers, REGISTER_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    rows = list(register_rows(page.object_list, now=now, first=page.start_index()))
     context = {
         "form": form,
         "page": page,
         "page_range": paginator.get_elided_page_range(page.number),
-        "rows": list(
-            register_rows(page.object_list, now=now, first=page.start_index())
-        ),
+        "rows": rows,
+        "groups": [rows] if rows else [],
         "period": form.period_query(),
     }
     return render(request, REGISTER_TEMPLATE, context)
