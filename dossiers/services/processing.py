@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -229,8 +230,13 @@ def check_extension(dossier: Dossier, new_due: datetime, at: datetime) -> None:
                     "office hours (%(hours)s)."
                 )
                 % {
-                    "moment": f"{calendar.localize(new_due):%H:%M %A %d/%m/%Y}",
-                    "hours": calendar.office_hours,
+                    "moment": date_format(
+                        calendar.localize(new_due), "H:i l d/m/Y", use_l10n=True
+                    ),
+                    "hours": ", ".join(
+                        f"{start:%H:%M}–{end:%H:%M}"
+                        for start, end in calendar.office_hours.periods
+                    ),
                 }
             }
         )

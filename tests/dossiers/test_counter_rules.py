@@ -63,7 +63,7 @@ def test_the_counter_records_each_paper_with_its_counts(people, procedure) -> No
     )
     assert rows == [(0, 0, 2, 1, False), (1, 1, 0, 0, False)]
     assert {r.received_by for r in dossier.paper_receipts.all()} == {people.clerk}
-    assert "2 certified" in dossier.transitions.get().note
+    assert "2 bản sao chứng thực" in dossier.transitions.get().note
 
 
 def test_a_ticked_paper_counts_something_and_mandatory_papers_are_needed(
@@ -73,7 +73,7 @@ def test_a_ticked_paper_counts_something_and_mandatory_papers_are_needed(
     received and nothing is left behind."""
     papers = services.snapshot_procedure(procedure)["papers"]
     before = Dossier.objects.count()
-    with pytest.raises(ValidationError, match="count at least one"):
+    with pytest.raises(ValidationError, match="ít nhất một bản chính"):
         services.dossier_receive_at_counter(
             clerk=people.clerk,
             procedure=procedure,
@@ -252,7 +252,7 @@ def test_a_withdrawn_procedure_cannot_be_submitted_or_received(
 ) -> None:
     """The reason says why and what to do; the citizen's draft stays."""
     type(procedure).objects.filter(pk=procedure.pk).update(status=status)
-    with pytest.raises(services.TransitionRefused, match="no longer in force"):
+    with pytest.raises(services.TransitionRefused, match="không còn hiệu lực"):
         services.dossier_submit(dossier=fresh(draft), actor=people.citizen)
     assert fresh(draft).state == State.DRAFT
     assert fresh(draft).attachments.exists()
@@ -265,7 +265,7 @@ def test_a_submitted_dossier_of_a_withdrawn_procedure_is_not_received(
         status=PublicationStatus.WITHDRAWN
     )
     reason = services.refusal_reason(fresh(filed), "receive", people.clerk)
-    assert "no longer in force" in reason
+    assert "không còn hiệu lực" in reason
     # Refusing it (Form 03) stays possible: the applicant must be told.
     assert services.refusal_reason(fresh(filed), "refuse", people.clerk) is None
 
@@ -276,11 +276,11 @@ def test_a_submitted_dossier_of_a_withdrawn_procedure_is_not_received(
 @pytest.mark.parametrize(
     ("new_due", "message"),
     [
-        ("2026-12-06 10:00", "not a working time"),  # a Sunday
-        ("2026-12-07 12:00", "not a working time"),  # the lunch break
-        ("2026-12-07 18:00", "not a working time"),  # after closing
-        ("2026-12-04 16:00", "later than the due date"),  # before the due date
-        ("2026-12-04 17:00", "later than the due date"),  # the due date itself
+        ("2026-12-06 10:00", "không phải thời gian làm việc"),  # a Sunday
+        ("2026-12-07 12:00", "không phải thời gian làm việc"),  # lunch
+        ("2026-12-07 18:00", "không phải thời gian làm việc"),  # evening
+        ("2026-12-04 16:00", "phải sau hạn giải quyết"),  # before the due
+        ("2026-12-04 17:00", "phải sau hạn giải quyết"),  # the due itself
     ],
 )
 def test_form_04_needs_a_later_working_moment(
@@ -302,7 +302,7 @@ def test_form_04_comes_a_working_day_before_the_due_date(
 ) -> None:
     """Due Fri 4 Dec: the request is in time on Thu 3 Dec, too late on Fri."""
     assert settings.EXTENSION_MIN_WORKING_DAYS_BEFORE_DUE == 1
-    with pytest.raises(ValidationError, match="by 03/12/2026"):
+    with pytest.raises(ValidationError, match="chậm nhất ngày 03/12/2026"):
         services.dossier_extend(
             dossier=processing,
             actor=people.leader,
