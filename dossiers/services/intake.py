@@ -5,6 +5,7 @@ and the staff's internal notes on a dossier.
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +19,6 @@ from workcalendar.calendar import calendar_for
 from .. import deadlines, workflow
 from ..models import (
     ApplicantDetails,
-    AttachmentKind,
     Channel,
     Dossier,
     InternalNote,
@@ -33,7 +33,6 @@ from .core import (
     now_or,
     perform,
     require_text,
-    store_file,
 )
 from .filing import new_dossier
 from .receipts import (
@@ -41,6 +40,7 @@ from .receipts import (
     papers_note,
     record_attached_papers,
     record_papers,
+    store_papers,
 )
 
 
@@ -110,11 +110,11 @@ def _counter_dossier(
     clerk: User,
     procedure: Procedure,
     details: ApplicantDetails,
-    applicant: User | None,
     received: Sequence[ReceivedPaper],
-    uploads: Iterable[tuple[int, UploadedFile]],
-    channel: str,
     at: datetime,
+    applicant: User | None = None,
+    uploads: Iterable[tuple[int, UploadedFile]] = (),
+    channel: str = Channel.COUNTER,
 ) -> Dossier:
     if clerk.role != "clerk" or clerk.agency is None:
         raise TransitionRefused(
@@ -134,88 +134,51 @@ def _counter_dossier(
         channel=channel,
         receiving_desk=clerk.agency,
     )
-    for paper_index, upload in uploads:
-        store_file(
-            dossier,
-            upload,
-            kind=AttachmentKind.PAPER,
-            paper_index=paper_index,
-            actor=clerk,
-        )
+    store_papers(dossier, uploads, clerk)
     record_papers(dossier, received, clerk, at)
+    return dossier
+
+
+def _at_counter(
+    action: str, clerk: User, *, at: datetime | None, note: str, **filing: Any
+) -> Dossier:
+    """Make the walk-in's dossier with what was handed over, then perform
+    ``action`` on it: receive it (Form 01) or register it without receiving."""
+    at = now_or(at)
+    dossier = _counter_dossier(clerk=clerk, at=at, **filing)
+    check(dossier, action, clerk)
+    note = "\n".join(
+        part for part in (papers_note(filing["received"]), note.strip()) if part
+    )
+    if action == "receive_at_counter":
+        _start_clock(dossier, action, clerk, at=at, note=note)
+    else:
+        code = issue_dossier_code(dossier.receiving_desk, at)
+        perform(dossier, action, clerk, at=at, note=note, args={"at": at, "code": code})
     return dossier
 
 
 @performs("receive_at_counter")
 @transaction.atomic
 def dossier_receive_at_counter(
-    *,
-    clerk: User,
-    procedure: Procedure,
-    details: ApplicantDetails,
-    received: Sequence[ReceivedPaper],
-    applicant: User | None = None,
-    uploads: Iterable[tuple[int, UploadedFile]] = (),
-    channel: str = Channel.COUNTER,
-    note: str = "",
-    at: datetime | None = None,
+    *, clerk: User, note: str = "", at: datetime | None = None, **filing: Any
 ) -> Dossier:
     """A walk-in (or postal) dossier checked on the spot and received at once:
-    the papers handed over are recorded with their counts (Form 01 lists them)."""
-    at = now_or(at)
-    dossier = _counter_dossier(
-        clerk=clerk,
-        procedure=procedure,
-        details=details,
-        applicant=applicant,
-        received=received,
-        uploads=uploads,
-        channel=channel,
-        at=at,
-    )
-    check(dossier, "receive_at_counter", clerk)
-    note = "\n".join(part for part in (papers_note(received), note.strip()) if part)
-    _start_clock(dossier, "receive_at_counter", clerk, at=at, note=note)
-    return dossier
+    the papers handed over are recorded with their counts (Form 01 lists them).
+    ``filing``: procedure, details, received, and optionally applicant, uploads
+    and channel (see ``_counter_dossier``)."""
+    return _at_counter("receive_at_counter", clerk, at=at, note=note, **filing)
 
 
 @performs("file_at_counter")
 @transaction.atomic
 def dossier_file_at_counter(
-    *,
-    clerk: User,
-    procedure: Procedure,
-    details: ApplicantDetails,
-    received: Sequence[ReceivedPaper],
-    applicant: User | None = None,
-    uploads: Iterable[tuple[int, UploadedFile]] = (),
-    channel: str = Channel.COUNTER,
-    at: datetime | None = None,
+    *, clerk: User, note: str = "", at: datetime | None = None, **filing: Any
 ) -> Dossier:
     """A walk-in's dossier that cannot be received yet: registered with a code and
     what was handed over, so the desk can guide the applicant to complete it
     (Form 02) or refuse it (Form 03). The processing time does not start."""
-    at = now_or(at)
-    dossier = _counter_dossier(
-        clerk=clerk,
-        procedure=procedure,
-        details=details,
-        applicant=applicant,
-        received=received,
-        uploads=uploads,
-        channel=channel,
-        at=at,
-    )
-    code = issue_dossier_code(dossier.receiving_desk, at)
-    perform(
-        dossier,
-        "file_at_counter",
-        clerk,
-        at=at,
-        note=papers_note(received),
-        args={"at": at, "code": code},
-    )
-    return dossier
+    return _at_counter("file_at_counter", clerk, at=at, note=note, **filing)
 
 
 def walk_in_account(details: ApplicantDetails) -> User | None:

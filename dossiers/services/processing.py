@@ -242,6 +242,21 @@ def check_extension(dossier: Dossier, new_due: datetime, at: datetime) -> None:
         )
 
 
+def _checked_extension(
+    dossier: Dossier,
+    action: str,
+    actor: User,
+    new_due: datetime,
+    reason: str,
+    at: datetime,
+) -> str:
+    """The reason, once ``actor`` may do ``action`` and the date keeps the rules."""
+    reason = require_text(reason, "reason", _("Give the reason for the extension."))
+    check(dossier, action, actor)
+    check_extension(dossier, new_due, at)
+    return reason
+
+
 @performs("draft_extension")
 @transaction.atomic
 def dossier_draft_extension(
@@ -256,9 +271,7 @@ def dossier_draft_extension(
     """An officer drafts Form 04 for the deciding agency's leader to sign."""
     dossier = lock(dossier, expected_version)
     at = now_or(at)
-    reason = require_text(reason, "reason", _("Give the reason for the extension."))
-    check(dossier, "draft_extension", actor)
-    check_extension(dossier, new_due, at)
+    reason = _checked_extension(dossier, "draft_extension", actor, new_due, reason, at)
     perform(dossier, "draft_extension", actor, at=at, note=reason)
     return ExtensionDraft.objects.create(
         dossier=dossier, new_due=new_due, reason=reason, drafted_by=actor, drafted_at=at
@@ -281,9 +294,7 @@ def dossier_extend(
     compared with the paused due date; the pause still moves it on resuming."""
     dossier = lock(dossier, expected_version)
     at = now_or(at)
-    reason = require_text(reason, "reason", _("Give the reason for the extension."))
-    check(dossier, "extend", actor)
-    check_extension(dossier, new_due, at)
+    reason = _checked_extension(dossier, "extend", actor, new_due, reason, at)
     if dossier.state == State.AWAITING_SUPPLEMENT:
         # The new date was set against the due date pushed by the pause so far:
         # the pause is closed at this moment (open steps move by it) and goes on

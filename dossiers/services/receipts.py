@@ -6,11 +6,13 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 
 from ..models import AttachmentKind, Dossier, PaperReceipt, ReceivedPaper
+from .core import store_file
 
 
 def record_papers(
@@ -93,3 +95,17 @@ def papers_note(received: Iterable[ReceivedPaper]) -> str:
         }
         for paper in received
     )
+
+
+def store_papers(
+    dossier: Dossier, uploads: Iterable[tuple[int, UploadedFile]], actor: User
+) -> None:
+    """Keep the desk's scans of papers handed over, each under its paper."""
+    for paper_index, upload in uploads:
+        store_file(
+            dossier,
+            upload,
+            kind=AttachmentKind.PAPER,
+            paper_index=paper_index,
+            actor=actor,
+        )

@@ -18,10 +18,10 @@ from accounts.models import User
 from workcalendar.calendar import calendar_for
 
 from .. import deadlines
-from ..models import AttachmentKind, Dossier, Pause, State, SupplementRequest
+from ..models import Dossier, Pause, State, SupplementRequest
 from ..workflow import performs
-from .core import check, lock, now_or, perform, require_text, store_file
-from .receipts import ReceivedPaper, papers_note, record_papers
+from .core import check, lock, now_or, perform, require_text
+from .receipts import ReceivedPaper, papers_note, record_papers, store_papers
 
 
 def _supplement_items(dossier: Dossier, items: Sequence[dict[str, Any]]) -> list:
@@ -174,14 +174,7 @@ def dossier_supplement_at_counter(
     check(dossier, "supplement_at_counter", actor)
     if not received:
         raise ValidationError({"received": _("Tick the papers the applicant brought.")})
-    for paper_index, upload in uploads:
-        store_file(
-            dossier,
-            upload,
-            kind=AttachmentKind.PAPER,
-            paper_index=paper_index,
-            actor=actor,
-        )
+    store_papers(dossier, uploads, actor)
     record_papers(dossier, received, actor, at)
     new_due = (
         resume_clock(dossier, at)

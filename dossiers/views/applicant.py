@@ -34,6 +34,7 @@ from ..models import (
     Channel,
     Dossier,
     State,
+    procedure_in_force,
 )
 from ..printing import (
     PdfUnavailable,
@@ -432,6 +433,10 @@ def _papers_page(
         "request_": selectors.open_supplement_request(dossier),
         "details_form": forms[0] if dossier.state == State.DRAFT else None,
         "max_bytes": settings.UPLOAD_MAX_BYTES,
+        # Said before the citizen tries: the catalogue withdrew the procedure.
+        "procedure_closed": (
+            None if dossier.procedure.is_public else procedure_in_force.reason
+        ),
         **_errors(*forms),
         **extra,
     }

@@ -431,3 +431,20 @@ def test_the_confirmation_page_shows_the_code(client, draft, people) -> None:
     assert dossier.code in page.content.decode()
     listing = client.get(reverse("dossiers:my_list")).content.decode()
     assert dossier.code in listing
+
+
+def test_the_draft_page_says_the_procedure_was_withdrawn(
+    client, draft, people, procedure
+) -> None:
+    """Before and after trying to submit: why, and what to do; the draft stays."""
+    type(procedure).objects.filter(pk=procedure.pk).update(
+        status=PublicationStatus.WITHDRAWN
+    )
+    client.force_login(people.citizen)
+    url = reverse("dossiers:draft", args=[draft.pk])
+    page = client.get(url)
+    assert 'data-testid="procedure-closed"' in page.content.decode()
+    response = client.post(url, {"submit": "1"})
+    assert response.status_code == 400
+    assert "không còn hiệu lực" in response.content.decode()
+    assert fresh(draft).state == State.DRAFT
