@@ -123,17 +123,23 @@ class _Replay:
                 % {"note": log.note},
             )
         if source == State.AWAITING_SUPPLEMENT and target == State.PROCESSING:
+            note = _(
+                "Supplement received; the processing time resumes and the "
+                "step's due date moves by the time paused. %(note)s"
+            ) % {"note": log.note}
+            if log.transition == "supplement_at_counter":
+                # Brought to the desk: the clerk who took the papers is named.
+                note = _("Brought to the counter, received by %(clerk)s. %(rest)s") % {
+                    "clerk": log.actor,
+                    "rest": note,
+                }
             return self._line(
                 log,
                 giver=self._applicant(),
                 receiver=self._party(self.position),
                 step=step,
                 next_step=step,
-                note=_(
-                    "Supplement received; the processing time resumes and the "
-                    "step's due date moves by the time paused. %(note)s"
-                )
-                % {"note": log.note},
+                note=note,
             )
         if target == State.RESULT_READY:
             outcome = (
@@ -148,9 +154,10 @@ class _Replay:
                 timed=True,
             )
         if target == State.STOPPED and self.position is not None:
+            # Stopped by the deciding agency's leader or the centre's manager.
             return self._line(
                 log,
-                giver=giver,
+                giver=Party(self.agency, actor),
                 receiver=self.desk,
                 step=step,
                 note=_("Processing stopped (Form 05). %(reasons)s")

@@ -27,8 +27,9 @@ from .models import CLOCK_RUNNING_STATES, Dossier, State
 
 # Rows read from the database per round trip when a whole period is written.
 CHUNK_SIZE = 2000
-# Rows per table of the PDF (see ``in_groups``): some five pages of A4.
-PDF_GROUP_SIZE = 50
+# Rows per table of the PDF (see ``in_groups``): 10–25 pages of A4, so the page
+# left part-empty at the end of each table wastes little paper.
+PDF_GROUP_SIZE = 200
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

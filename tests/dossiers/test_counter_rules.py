@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dossiers import notices, services, workflow
+from dossiers.control_sheet import control_sheet
 from dossiers.models import (
     Channel,
     Dossier,
@@ -16,6 +17,7 @@ from dossiers.models import (
     State,
     TransitionNotice,
 )
+from dossiers.selectors import control_sheet_steps
 from procedures.models import PublicationStatus
 from tests.factories import received_mandatory
 
@@ -448,3 +450,29 @@ def test_the_draft_page_says_the_procedure_was_withdrawn(
     assert response.status_code == 400
     assert "không còn hiệu lực" in response.content.decode()
     assert fresh(draft).state == State.DRAFT
+
+
+def test_form_06_names_the_clerk_who_took_a_counter_supplement(
+    people, procedure
+) -> None:
+    dossier = walk_in_processing(people, procedure)
+    services.dossier_request_supplement(
+        dossier=dossier,
+        actor=people.officer,
+        items=[{"paper_index": 2, "guidance": "Giấy xác nhận cư trú"}],
+        message="Bổ sung giấy xác nhận cư trú.",
+        at=at("2026-12-02 09:00"),
+    )
+    services.dossier_supplement_at_counter(
+        dossier=fresh(dossier),
+        actor=people.clerk,
+        received=[ReceivedPaper(2, dossier.papers[2]["name"], originals=1)],
+        at=at("2026-12-03 09:00"),
+    )
+    dossier = fresh(dossier)
+    sheet = control_sheet(
+        dossier, list(dossier.transitions.all()), control_sheet_steps(dossier)
+    )
+    resumed = sheet.lines[-1]
+    assert resumed.giver.person == WALK_IN.name
+    assert str(people.clerk) in resumed.note

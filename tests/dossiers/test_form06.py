@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dossiers import deadlines, services
-from dossiers.control_sheet import control_sheet
+from dossiers.control_sheet import Party, control_sheet
 from dossiers.models import Dossier, State
 from dossiers.selectors import control_sheet_steps
 from portal.demo import DEMO_PASSWORD, seed_accounts, seed_agencies
@@ -201,14 +201,30 @@ def test_time_waiting_for_a_supplement_does_not_make_a_step_late(
     services.dossier_forward(
         dossier=fresh(processing), actor=people.officer, at=at("2026-12-09 15:00")
     )
-    transfer, paused, resumed, forward = sheet(processing).lines
+    _transfer, paused, resumed, forward = sheet(processing).lines
+    pushed = at("2026-12-10 10:42")
 
-    assert str(people.citizen.full_name) in paused.receiver.person
-    assert paused.timeliness == ""
+    assert paused.receiver.person == processing.applicant_name
+    assert (paused.step_due_at, paused.timeliness) == (REVIEW_DUE, "")
     assert resumed.giver.person == processing.applicant_name
-    assert resumed.timeliness == ""
-    assert forward.step_due_at == at("2026-12-10 10:42")
-    assert forward.timeliness == deadlines.EARLY
+    assert (resumed.step_due_at, resumed.timeliness) == (pushed, "")
+    assert (forward.step_due_at, forward.timeliness) == (pushed, deadlines.EARLY)
+
+
+def test_a_stop_hands_the_dossier_back_to_the_desk(processing, people) -> None:
+    """Stopping (Form 05) is the last line: from the deciding agency to the desk,
+    with the reasons, and no timeliness (nothing was finished)."""
+    services.dossier_stop(
+        dossier=processing,
+        actor=people.leader,
+        reasons="Người nộp đề nghị dừng.",
+        at=at("2026-12-02 09:00"),
+    )
+    stop = sheet(processing).lines[-1]
+    assert stop.giver == Party(processing.deciding_agency.name, str(people.leader))
+    assert stop.receiver.unit == processing.receiving_desk.name
+    assert "Người nộp đề nghị dừng." in stop.note
+    assert stop.timeliness == ""
 
 
 def test_the_printed_sheet_shows_the_lines(client, processing, people) -> None:

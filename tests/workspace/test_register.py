@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from dossiers import deadlines
 from dossiers.models import Channel, Dossier, Outcome, State, TransitionLog
+from dossiers.register import in_groups
 from tests.factories import AgencyFactory, ProcedureFactory, UserFactory
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -303,3 +304,11 @@ def test_the_files_are_named_after_the_period(client, clerk, procedure):
     assert response["Content-Disposition"] == (
         'attachment; filename="so-theo-doi-ho-so-20260301-20260331.xlsx"'
     )
+
+
+def test_the_pdf_prints_the_rows_in_tables_of_a_bounded_length():
+    """WeasyPrint's time for one table grows with the pages it spans: the PDF
+    cuts the register into tables of ``PDF_GROUP_SIZE`` rows, losing none."""
+    groups = list(in_groups(iter(range(450)), 200))
+    assert [len(group) for group in groups] == [200, 200, 50]
+    assert [row for group in groups for row in group] == list(range(450))
