@@ -15,6 +15,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from accounts.models import Role
 from notifications.models import Delivery
 
+from . import deadlines
+
 from .rules import (
     any_of,
     is_deciding_leader,
@@ -803,10 +805,15 @@ class TransitionLog(models.Model):
         return f"{self.transition}: {self.from_state} → {self.to_state}"
 
     @property
-    def on_time(self) -> bool | None:
+    def step_timeliness(self) -> str:
+        """The finished step against its due date: ``Timeliness`` value (early,
+        on time, late), or "" when the entry finished no step."""
         if self.step_due_at is None:
-            return None
-        return self.created_at <= self.step_due_at
+            return ""
+        return deadlines.classify(self.created_at, self.step_due_at)
+
+    def get_step_timeliness_display(self) -> str:
+        return str(Timeliness(self.step_timeliness).label) if self.step_due_at else ""
 
 
 class TransitionNotice(Delivery):

@@ -260,7 +260,7 @@ def test_a_hand_off_is_logged_against_the_step_it_finishes(processing, people) -
     log = last_log(processing)
     assert log.step_name == processing.route[0]["name"]
     assert log.step_due_at == REVIEW_DUE
-    assert log.on_time is True
+    assert log.step_timeliness == Timeliness.EARLY
 
 
 @pytest.mark.parametrize(
