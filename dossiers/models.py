@@ -16,7 +16,6 @@ from accounts.models import Role
 from notifications.models import Delivery
 
 from . import deadlines
-
 from .rules import (
     any_of,
     is_deciding_leader,
