@@ -14,19 +14,14 @@ The swaps are the civil service's (công chức, viên chức): the offices this
 serves keep them; private employers choose their own days.
 
 Vietnam Culture Day, Tue 24 Nov 2026: no row, so the package's holiday stands and
-the day is not worked. The package adds it from 2026, citing only the Politburo's
-Resolution 80-NQ/TW (Jan 2026), which is a policy, not a legal day off: the press
-of Jan–Feb 2026 (VnExpress 17/01, Dân trí 26/02, VnEconomy 26/02) says it needed
-the National Assembly to amend art. 112 of the Labour Code. Several independent
-calendars published since Sep 2026 cite the National Assembly's Resolution
-28/2026/QH16 on developing Vietnamese culture, art. 2, "Ngày 24 tháng 11 hằng năm
-là Ngày Văn hóa Việt Nam; người lao động được nghỉ làm việc và hưởng nguyên
-lương", in force 1 Jul 2026, so it applies to 24 Nov 2026. We rely on that, but
-the resolution's text was read only through those secondary sources (checked
-29 Nov 2026), not on the official gazette; if it proves wrong, add a working-day
-row for date(2026, 11, 24) here with its source. A swap around it (Mon 23 Nov off,
-Sat 28 Nov worked) was only proposed as of Sep 2026; no decision was found, so it
-is not loaded.
+the day is not worked. What is confirmed here: the Politburo's Resolution 80-NQ/TW
+(Jan 2026) chose 24 Nov as a paid day off, and the Government's Resolution 30/NQ-CP
+tasked the amendment of art. 112(1) of the Labour Code to make it one (VnEconomy,
+26/02/2026). The amending law itself, and whether it was in force on 24 Nov 2026,
+could not be read from here (later third-party calendars say it was); if it proves
+otherwise, add a working-day row for date(2026, 11, 24) here with its source. A
+swap around it (Mon 23 Nov off, Sat 28 Nov worked) was only reported as proposed;
+no decision was found, so it is not loaded.
 """
 
 from dataclasses import dataclass
