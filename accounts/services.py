@@ -1,155 +1,152 @@
-"""Sign-up of applicants and the verification of their e-mail address.
+"""Sign-up of applicants, their first password, and changes of e-mail address.
 
-A new account stays inactive until its owner follows the link e-mailed to them. The
-link is a signed, timestamped token bound to the account's e-mail, password hash and
-state, so it stops working once used, when the password changes, or after
-``ACCOUNT_VERIFICATION_MAX_AGE``. Sign-up answers the same whether or not the address
-is known, so the form does not reveal who has an account: the owner of a known
-address gets an e-mail saying so instead.
+Sign-up asks for a name and an address only. The worker opens a pending account
+(inactive, no password) and e-mails its link (accounts/emails.py); whoever follows
+the link owns the address and chooses the password there. So nobody can set the
+password of an address they cannot read, and a second sign-up for a pending
+address changes nothing: it only sends the link again.
+
+Sign-up, a new link and a password reset answer the same whatever the address:
+the request counts the attempt (accounts/throttle.py) and enqueues the e-mail, and
+the worker decides what to send. Beyond the limits nothing is enqueued, and the
+answer is still the same.
 """
 
-from collections.abc import Callable
-from urllib.parse import urlencode
-
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Role, User
-
-SALT = "accounts.verify-email"
-
-
-def _fingerprint(user: User) -> str:
-    state = f"{user.pk}|{user.email}|{user.password}|{user.is_active}"
-    return salted_hmac(SALT, state).hexdigest()[:24]
+from . import tasks, throttle, tokens
+from .emails import is_pending
+from .models import User
 
 
-def verification_token(user: User) -> str:
-    return signing.TimestampSigner(salt=SALT).sign_object(
-        {"u": user.pk, "f": _fingerprint(user)}
-    )
-
-
-def _send(user: User, template: str, context: dict[str, object]) -> None:
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {"user": user, "CENTRE_NAME": settings.CENTRE_NAME, **context}
-        subject = render_to_string(f"registration/{template}_subject.txt", context)
-        body = render_to_string(f"registration/{template}_email.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [user.email])
-
-
-def send_verification(
-    user: User, build_url: Callable[[str], str], next_url: str = ""
-) -> None:
-    path = reverse("accounts:verify", args=[verification_token(user)])
-    if next_url:
-        path += "?" + urlencode({"next": next_url})
-    _send(
-        user,
-        "verification",
-        {
-            "link": build_url(path),
-            "days": settings.ACCOUNT_VERIFICATION_MAX_AGE // 86_400,
-        },
-    )
+def _normalised(email: str) -> str:
+    return User.objects.normalize_email(email).strip()
 
 
 def account_sign_up(
     *,
-    full_name: str,
     email: str,
-    password: str,
+    full_name: str,
     language: str,
-    build_url: Callable[[str], str],
+    client_address: str,
     next_url: str = "",
 ) -> None:
-    """Register an applicant, inactive until they follow the link e-mailed to them.
-
-    For an address already registered and confirmed, its owner is told instead and
-    nothing changes. For one registered but never confirmed, the latest sign-up's
-    name and password replace the earlier ones (only the address's owner can confirm
-    them, and the earlier link stops working).
-    """
-    email = User.objects.normalize_email(email).strip()
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(email__iexact=email).first()
-        if user is not None and (user.is_active or user.email_verified_at):
-            known = user
-        else:
-            known = None
-            user = user or User(username=email.lower(), role=Role.APPLICANT)
-            user.email = email
-            user.full_name = full_name.strip()
-            user.preferred_language = language
-            user.is_active = False
-            user.set_password(password)
-            user.save()
-    if known is not None:
-        _send(
-            known,
-            "already_registered",
-            {
-                "login_link": build_url(reverse("accounts:login")),
-                "reset_link": build_url(reverse("accounts:password_reset")),
-            },
+    """Ask for a new account; its link (or an "already registered" note) is
+    e-mailed unless the address or the client asked too often."""
+    email = _normalised(email)
+    if throttle.account_mail_allowed(client_address, email):
+        tasks.sign_up_requested.delay_on_commit(
+            email=email, full_name=full_name, language=language, next_url=next_url
         )
-        return
-    send_verification(user, build_url, next_url)
 
 
-def account_resend_verification(*, email: str, build_url: Callable[[str], str]) -> None:
-    """Send a fresh link to an address that signed up and never confirmed."""
-    user = (
-        User.objects.filter(
-            email__iexact=email.strip(),
-            is_active=False,
-            email_verified_at__isnull=True,
-            role=Role.APPLICANT,
-        )
-        .order_by("pk")
-        .first()
+def account_resend_verification(
+    *, email: str, language: str, client_address: str
+) -> None:
+    """Send a pending account's link again, within the same limits."""
+    email = _normalised(email)
+    if throttle.account_mail_allowed(client_address, email):
+        tasks.verification_requested.delay_on_commit(email=email, language=language)
+
+
+def account_request_password_reset(*, email: str, client_address: str) -> None:
+    """Send a password reset link to the accounts with this address, within the
+    same limits."""
+    email = _normalised(email)
+    if throttle.account_mail_allowed(client_address, email):
+        tasks.password_reset_requested.delay_on_commit(email=email)
+
+
+def _link_failure(code: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "This link has already been used or is no longer valid. Log in, or "
+            "ask for a new link below."
+        ),
+        code=code,
     )
-    if user is not None:
-        send_verification(user, build_url)
+
+
+def verification_account(*, token: str, for_update: bool = False) -> User:
+    """The pending account the sign-up link was issued for, or a ValidationError
+    saying why the link opens nothing."""
+    data = tokens.read(token, tokens.VERIFY_SALT)
+    queryset = User.objects.select_for_update() if for_update else User.objects
+    user = queryset.filter(pk=data.get("u")).first()
+    if not tokens.matches(data, user, tokens.VERIFY_SALT) or not is_pending(user):
+        raise _link_failure("used")
+    return user
 
 
 @transaction.atomic
-def account_verify_email(*, token: str) -> User:
-    """Activate the account the token was issued for, or say why not."""
-    try:
-        data = signing.TimestampSigner(salt=SALT).unsign_object(
-            token, max_age=settings.ACCOUNT_VERIFICATION_MAX_AGE
+def account_activate(*, token: str, full_name: str, password: str) -> User:
+    """Open the account the link was issued for, with the name and the password
+    chosen on the link's page; the link stops working."""
+    user = verification_account(token=token, for_update=True)
+    user.full_name = full_name.strip()
+    user.set_password(password)
+    user.is_active = True
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["full_name", "password", "is_active", "email_verified_at"])
+    return user
+
+
+def account_request_email_change(
+    *, user: User, new_email: str, client_address: str
+) -> None:
+    """E-mail a link to the new address; the account keeps its address until the
+    link is followed. The caller has checked the current password."""
+    new_email = _normalised(new_email)
+    if throttle.account_mail_allowed(client_address, new_email):
+        tasks.email_change_requested.delay_on_commit(
+            user_id=user.pk, new_email=new_email
         )
-    except signing.SignatureExpired as exc:
-        raise ValidationError(
-            _("This link has expired. Ask for a new one below."), code="expired"
-        ) from exc
-    except (signing.BadSignature, ValueError, TypeError) as exc:
-        raise ValidationError(
-            _("This link is not valid. Ask for a new one below."), code="invalid"
-        ) from exc
-    user = (
-        User.objects.select_for_update()
-        .filter(pk=data.get("u"), role=Role.APPLICANT, email_verified_at__isnull=True)
-        .first()
-    )
-    if user is None or not constant_time_compare(data.get("f", ""), _fingerprint(user)):
+
+
+def email_change_target(*, user: User, token: str) -> str:
+    """The new address the link confirms for ``user``, or a ValidationError."""
+    data = tokens.read(token, tokens.CHANGE_EMAIL_SALT)
+    if data.get("u") != user.pk or not tokens.matches(
+        data, user, tokens.CHANGE_EMAIL_SALT
+    ):
         raise ValidationError(
             _(
-                "This link has already been used or is no longer valid. Log in, or "
-                "ask for a new link below."
+                "This link has already been used, was sent for another account or "
+                "is no longer valid. Ask for a new one from your account page."
             ),
             code="used",
         )
-    user.is_active = True
+    return str(data["e"])
+
+
+@transaction.atomic
+def account_change_email(*, user: User, token: str) -> User:
+    """Move the account to the address the link was sent to, and tell the old
+    address. An account that logs in with its address logs in with the new one."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    new_email = email_change_target(user=user, token=token)
+    taken = (
+        User.objects.exclude(pk=user.pk)
+        .filter(Q(email__iexact=new_email) | Q(username__iexact=new_email))
+        .exists()
+    )
+    if taken:
+        raise ValidationError(
+            _("Another account uses this address. Nothing was changed."),
+            code="taken",
+        )
+    old_email = user.email
+    fields = ["email", "email_verified_at"]
+    if old_email and user.username.lower() == old_email.lower():
+        user.username = new_email.lower()
+        fields.append("username")
+    user.email = new_email
     user.email_verified_at = timezone.now()
-    user.save(update_fields=["is_active", "email_verified_at"])
+    user.save(update_fields=fields)
+    if old_email:
+        tasks.email_changed_notice.delay_on_commit(user_id=user.pk, old_email=old_email)
     return user

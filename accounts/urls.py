@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import views, views_security
 
 app_name = "accounts"
 urlpatterns = [
@@ -19,16 +19,13 @@ urlpatterns = [
     path("signup/sent/", views.signup_sent, name="signup_sent"),
     path("verify/", views.resend_verification, name="resend_verification"),
     path("verify/<str:token>/", views.verify_email, name="verify"),
+    path("profile/email/", views.email_change, name="email_change"),
     path(
-        "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="registration/password_reset_form.html",
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
-        name="password_reset",
+        "profile/email/<str:token>/",
+        views.email_change_confirm,
+        name="email_change_confirm",
     ),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(
@@ -66,4 +63,22 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+]
+
+# The second factor and the login lockouts (views_security.py).
+urlpatterns += [
+    path("two-step/", views_security.mfa_verify, name="mfa_verify"),
+    path("two-step/set-up/", views_security.mfa_enrol, name="mfa_enrol"),
+    path(
+        "two-step/recovery-codes/",
+        views_security.mfa_recovery_codes,
+        name="mfa_recovery_codes",
+    ),
+    path(
+        "two-step/recovery-codes/new/",
+        views_security.mfa_recovery_codes_new,
+        name="mfa_recovery_codes_new",
+    ),
+    path("two-step/turn-off/", views_security.mfa_disable, name="mfa_disable"),
+    path("lockouts/", views_security.lockouts, name="lockouts"),
 ]

@@ -1,17 +1,28 @@
-"""Views of the user's own account: sign-up, e-mail verification, landing, profile."""
+"""Views of the user's own account: sign-up, e-mail verification, landing, profile,
+change of e-mail address, password reset."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from audit import services as audit
+from audit.network import client_ip
+
 from . import services
-from .forms import ProfileForm, ResendVerificationForm, SignupForm
+from .forms import (
+    AccountPasswordForm,
+    EmailChangeForm,
+    ProfileForm,
+    ResendVerificationForm,
+    SignupForm,
+)
 from .models import Role
 
 
@@ -55,11 +66,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.account_sign_up(
-            full_name=form.cleaned_data["full_name"],
             email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
+            full_name=form.cleaned_data["full_name"],
             language=request.LANGUAGE_CODE,
-            build_url=request.build_absolute_uri,
+            client_address=client_ip(request) or "",
             next_url=_safe_next(request),
         )
         return redirect("accounts:signup_sent")
@@ -76,23 +86,45 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_sent.html")
 
 
+def _link_failed(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    return render(
+        request,
+        "accounts/verify_failed.html",
+        {"reason": error.messages[0], "form": ResendVerificationForm()},
+        status=400,
+    )
+
+
 @never_cache
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
-    """The link from the sign-up e-mail: activate the account, then log in."""
+    """The link from the sign-up e-mail: its reader chooses the password, and the
+    account opens. Opening the link changes nothing; only the form does."""
     try:
-        services.account_verify_email(token=token)
-    except ValidationError as exc:
-        return render(
-            request,
-            "accounts/verify_failed.html",
-            {"reason": exc.messages[0], "form": ResendVerificationForm()},
-            status=400,
+        account = services.verification_account(token=token)
+    except ValidationError as error:
+        return _link_failed(request, error)
+    form = AccountPasswordForm(account, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_activate(
+                token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            return _link_failed(request, error)
+        messages.success(request, _("Your account is open. Log in to start."))
+        login_url = reverse("accounts:login")
+        next_url = _safe_next(request)
+        return redirect(
+            f"{login_url}?{urlencode({'next': next_url})}" if next_url else login_url
         )
-    messages.success(request, _("Your e-mail address is confirmed. Log in to start."))
-    login_url = reverse("accounts:login")
-    next_url = _safe_next(request)
-    return redirect(
-        f"{login_url}?{urlencode({'next': next_url})}" if next_url else login_url
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "accounts/signup_password.html",
+        {"form": form, "account": account},
+        status=status,
     )
 
 
@@ -101,7 +133,9 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.account_resend_verification(
-            email=form.cleaned_data["email"], build_url=request.build_absolute_uri
+            email=form.cleaned_data["email"],
+            language=request.LANGUAGE_CODE,
+            client_address=client_ip(request) or "",
         )
         messages.info(
             request,
@@ -112,3 +146,82 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
         )
         return redirect("accounts:signup_sent")
     return render(request, "accounts/resend_verification.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's form; the e-mail is sent by the worker, within the account e-mail
+    limits, so the answer and its timing are the same for any address."""
+
+    template_name = "registration/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form) -> HttpResponse:
+        services.account_request_password_reset(
+            email=form.cleaned_data["email"],
+            client_address=client_ip(self.request) or "",
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@never_cache
+@login_required
+def email_change(request: HttpRequest) -> HttpResponse:
+    """Ask for a new address: the current password, then a link to the new one."""
+    form = EmailChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.account_request_email_change(
+            user=request.user,
+            new_email=form.cleaned_data["email"],
+            client_address=client_ip(request) or "",
+        )
+        audit.record(
+            request,
+            audit.Action.EMAIL_CHANGE_REQUESTED,
+            actor=request.user,
+            obj=request.user,
+            details={"new_email": form.cleaned_data["email"]},
+        )
+        messages.info(
+            request,
+            _(
+                "We have sent a link to %(new)s. Your address changes when you open "
+                "it; until then we keep writing to %(old)s."
+            )
+            % {"new": form.cleaned_data["email"], "old": request.user.email},
+        )
+        return redirect("accounts:profile")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/email_change.html", {"form": form}, status=status)
+
+
+@never_cache
+@login_required
+def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent to the new address; the change is made by the page's button."""
+    try:
+        if request.method == "POST":
+            old_email = request.user.email
+            user = services.account_change_email(user=request.user, token=token)
+            audit.record(
+                request,
+                audit.Action.EMAIL_CHANGED,
+                actor=user,
+                obj=user,
+                details={"old_email": old_email, "new_email": user.email},
+            )
+            messages.success(
+                request,
+                _("Your e-mail address is now %(email)s.") % {"email": user.email},
+            )
+            return redirect("accounts:profile")
+        new_email = services.email_change_target(user=request.user, token=token)
+    except ValidationError as error:
+        return render(
+            request,
+            "accounts/email_change_confirm.html",
+            {"reason": error.messages[0]},
+            status=400,
+        )
+    return render(
+        request, "accounts/email_change_confirm.html", {"new_email": new_email}
+    )

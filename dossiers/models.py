@@ -657,8 +657,12 @@ class AttachmentKind(models.TextChoices):
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
-    # A random name: the original one is kept in a field, never in the path.
-    return f"dossiers/{instance.dossier_id}/{secrets.token_hex(16)}"
+    # A random name: the original one is kept in a field, never in the path. The
+    # suffix is the detected type's, so the file on disk says what it holds.
+    from .uploads import extension_for
+
+    suffix = extension_for(instance.content_type)
+    return f"dossiers/{instance.dossier_id}/{secrets.token_hex(16)}{suffix}"
 
 
 class Attachment(models.Model):

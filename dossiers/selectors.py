@@ -1,7 +1,7 @@
 """Reads of dossiers, always scoped to what the asking user may see."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -199,25 +199,56 @@ def _search(query: str) -> Q:
     return Q(applicant_name__icontains=query)
 
 
+class InvalidCursor(ValueError):
+    """A worklist cursor that no page of ours could have produced."""
+
+
+# Dossier ids are (big) integers: nothing above this exists or fits the column.
+MAX_ID = 2**63 - 1
+CURSOR_MAX_LENGTH = 64
+
+
+def parse_cursor(after: str) -> tuple[datetime | None, int]:
+    """The (due date, id) of a cursor ``<due ISO or '-'>|<id>``.
+
+    Raises InvalidCursor for anything else: garbage, an id that is not a
+    positive integer within the column's range, or a date without its offset or
+    so near year 1 or 9999 that it cannot be stored in UTC.
+    """
+    due_text, sep, id_text = after.partition("|")
+    if (
+        not sep
+        or len(after) > CURSOR_MAX_LENGTH
+        or not (id_text.isascii() and id_text.isdecimal())
+        or not 0 < int(id_text) <= MAX_ID
+    ):
+        raise InvalidCursor(after)
+    if due_text == "-":
+        return None, int(id_text)
+    try:
+        due = datetime.fromisoformat(due_text)
+        if due.tzinfo is None:
+            raise InvalidCursor(after)
+        due.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise InvalidCursor(after) from exc
+    return due, int(id_text)
+
+
 def keyset_page(
     dossiers: QuerySet[Dossier], after: str | None, size: int = WORKLIST_PAGE_SIZE
 ) -> tuple[list[Dossier], str | None]:
     """One page after the cursor ``<due ISO or '-'>|<id>``, and the next cursor.
 
     No COUNT and no OFFSET: the database seeks straight to the cursor along the
-    (current_due_at, id) order, so page 1000 costs what page 1 costs.
+    (current_due_at, id) order, so page 1000 costs what page 1 costs. A cursor
+    that does not parse raises InvalidCursor (see ``parse_cursor``).
     """
     if after:
-        due_text, _sep, id_text = after.partition("|")
-        try:
-            last_id = int(id_text)
-            last_due = None if due_text == "-" else datetime.fromisoformat(due_text)
-        except ValueError:
-            last_id, last_due = 0, None
-            after = None
-        if after and last_due is None:
+        last_due, last_id = parse_cursor(after)
+        if last_due is None:
             dossiers = dossiers.filter(current_due_at__isnull=True, id__gt=last_id)
-        elif after:
+        else:
             dossiers = dossiers.filter(
                 Q(current_due_at__gt=last_due)
                 | Q(current_due_at=last_due, id__gt=last_id)

@@ -1,7 +1,17 @@
 """Public tracking by code and lookup PIN: finding the dossier, limiting guesses,
-and what may be said about it (status and dates, nothing personal)."""
+and what may be said about it (status and dates, nothing personal).
 
+Guesses are limited per client address and per dossier code, with counters the
+cache increments atomically, so neither parallel requests nor many addresses get
+more tries than the limits allow.
+"""
+
+import contextlib
 import hashlib
+import ipaddress
+import math
+import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +21,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
+
+from audit.network import client_ip
 
 from .models import CLOCK_RUNNING_STATES, Dossier, State
 
@@ -76,21 +88,137 @@ def code_variants(code: str) -> set[str]:
     return {code, code.upper(), code.lower()}
 
 
-def _client_key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    return "track-failures:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+def normalised_code(code: str) -> str:
+    """The code as the per-code limit counts it: one counter whatever its case."""
+    return unicodedata.normalize("NFKC", code).strip().upper()
 
 
-def tracking_blocked(request: HttpRequest) -> bool:
-    return cache.get(_client_key(request), 0) >= settings.TRACKING_MAX_FAILURES
+@dataclass(frozen=True)
+class Limit:
+    """At most ``failures`` wrong lookups for one key within ``seconds``."""
+
+    key: str
+    failures: int
+    seconds: int
 
 
-def find_by_code(request: HttpRequest, code: str, pin: str) -> Dossier | None:
-    """The dossier with this code and PIN; a miss counts towards the block.
+def _key(kind: str, value: str) -> str:
+    return f"track-failures:{kind}:" + hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def client_key(request: HttpRequest) -> str:
+    """Who is guessing: the client's address (behind our proxies, the one they
+    forwarded, see ``audit.network``); an IPv6 client by its /64, which one
+    subscriber holds whole."""
+    address = client_ip(request) or "unknown"
+    ip = ipaddress.ip_address(address) if address != "unknown" else None
+    if isinstance(ip, ipaddress.IPv6Address):
+        address = str(ip.ipv4_mapped or ipaddress.ip_network(f"{ip}/64", strict=False))
+    return address
+
+
+def client_limit(request: HttpRequest) -> Limit:
+    return Limit(
+        _key("ip", client_key(request)),
+        settings.TRACKING_MAX_FAILURES,
+        settings.TRACKING_BLOCK_SECONDS,
+    )
+
+
+def code_limit(code: str) -> Limit:
+    return Limit(
+        _key("code", normalised_code(code)),
+        settings.TRACKING_MAX_FAILURES_PER_CODE,
+        settings.TRACKING_CODE_BLOCK_SECONDS,
+    )
+
+
+def limits_for(request: HttpRequest, code: str) -> list[Limit]:
+    """The client's limit, and the code's: many addresses guessing one dossier's
+    PIN are stopped by the second."""
+    return [client_limit(request), code_limit(code)]
+
+
+def _seconds_left(limit: Limit, now: float) -> int:
+    until = cache.get(f"{limit.key}:until")
+    return max(1, math.ceil((until or now + limit.seconds) - now))
+
+
+def _count(limit: Limit, now: float) -> int:
+    """Add one to the limit's counter and return it, in one atomic step.
+
+    ``add`` starts the counter (and its window) only when there is none; ``incr``
+    is atomic in every cache backend, so concurrent guesses each get their own
+    number and no more than ``failures`` of them pass.
+    """
+    cache.add(f"{limit.key}:until", now + limit.seconds, limit.seconds)
+    cache.add(limit.key, 0, limit.seconds)
+    try:
+        return cache.incr(limit.key)
+    except ValueError:
+        # The window ended between add and incr: this lookup opens the next one.
+        cache.set(f"{limit.key}:until", now + limit.seconds, limit.seconds)
+        cache.add(limit.key, 0, limit.seconds)
+        return cache.incr(limit.key)
+
+
+def _uncount(limit: Limit) -> None:
+    with contextlib.suppress(ValueError):
+        cache.decr(limit.key)
+
+
+def reserve(limits: list[Limit], now: float | None = None) -> int:
+    """Count one lookup against every limit before it is made.
+
+    Returns 0 when it may go ahead, else the seconds to wait; a refused lookup
+    leaves no count behind. Counting before looking (and giving back on success,
+    ``release``) is what keeps concurrent guesses from slipping past the limit.
+    """
+    now = time.time() if now is None else now
+    counted: list[Limit] = []
+    for limit in limits:
+        counted.append(limit)
+        if _count(limit, now) > limit.failures:
+            for taken in counted:
+                _uncount(taken)
+            return _seconds_left(limit, now)
+    return 0
+
+
+def release(limits: list[Limit]) -> None:
+    """Give back a lookup that found its dossier: only misses count."""
+    for limit in limits:
+        _uncount(limit)
+
+
+def blocked_for(request: HttpRequest, now: float | None = None) -> int:
+    """Seconds until this client may look up again (0: it may now)."""
+    now = time.time() if now is None else now
+    limit = client_limit(request)
+    if (cache.get(limit.key) or 0) < limit.failures:
+        return 0
+    return _seconds_left(limit, now)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A lookup's answer: the dossier when code and PIN match, or the seconds to
+    wait when too many lookups failed."""
+
+    dossier: Dossier | None = None
+    retry_after: int = 0
+
+
+def find_by_code(request: HttpRequest, code: str, pin: str) -> Lookup:
+    """The dossier with this code and PIN; a miss counts towards the limits.
 
     A wrong PIN for a real code and an unknown code are the same miss, so codes
     printed on paper cannot be used to enumerate anyone's dossiers.
     """
+    limits = limits_for(request, code)
+    wait = reserve(limits)
+    if wait:
+        return Lookup(retry_after=wait)
     dossier = (
         Dossier.objects.filter(code__in=code_variants(code))
         .select_related("procedure")
@@ -112,8 +240,7 @@ def find_by_code(request: HttpRequest, code: str, pin: str) -> Dossier | None:
         )
         .first()
     )
-    if dossier and constant_time_compare(dossier.lookup_pin, pin):
-        return dossier
-    key = _client_key(request)
-    cache.set(key, cache.get(key, 0) + 1, settings.TRACKING_BLOCK_SECONDS)
-    return None
+    if dossier and pin and constant_time_compare(dossier.lookup_pin, pin):
+        release(limits)
+        return Lookup(dossier=dossier)
+    return Lookup()

@@ -1,14 +1,24 @@
-"""Checks of uploaded papers: size, and type read from the file's content.
+"""Checks of uploaded papers and how stored files are served back.
 
 A browser's declared content type and a file's name are whatever the sender says;
 the first bytes of the file are what it is. A scan is accepted only when its content
-is one of the paper's accepted types and its name does not claim another type, and
-the detected type is what the file is later served as.
+is, from byte 0, one of the paper's accepted types, its name ends in an extension the
+paper accepts, and the antivirus (when configured) finds nothing. The detected type
+is what the file is stored and later served as, under a name ending in that type's
+extension, never the one the sender chose.
 """
 
+import hashlib
+import logging
+import os
+import re
+import secrets
+import unicodedata
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import (
@@ -18,33 +28,77 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from . import antivirus
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class FileKind:
-    """A family of files recognised by their first bytes."""
+    """A type of file we can recognise for certain from its content."""
 
     name: str
     mime: str
     label: str
+    # Prefixes one of which the file must start with, at byte 0.
+    signatures: tuple[bytes, ...]
+    # Browsers may show it in a tab (sandboxed); anything else is downloaded.
+    inline: bool = False
+    # A zip container whose structure must name it (checked by ``_office_kind``).
+    container: str = ""
 
 
+_ZIP = (b"PK\x03\x04",)
 KINDS = {
-    "pdf": FileKind("pdf", "application/pdf", "PDF"),
-    "jpg": FileKind("jpg", "image/jpeg", "JPG"),
-    "png": FileKind("png", "image/png", "PNG"),
-    "gif": FileKind("gif", "image/gif", "GIF"),
-    "tif": FileKind("tif", "image/tiff", "TIFF"),
-    "ole": FileKind("ole", "application/msword", "DOC/XLS"),
-    "zip": FileKind("zip", "application/zip", "DOCX/XLSX/ZIP"),
+    kind.name: kind
+    for kind in (
+        FileKind("pdf", "application/pdf", "PDF", (b"%PDF-",), inline=True),
+        FileKind("jpg", "image/jpeg", "JPG", (b"\xff\xd8\xff",), inline=True),
+        FileKind("png", "image/png", "PNG", (b"\x89PNG\r\n\x1a\n",), inline=True),
+        FileKind("gif", "image/gif", "GIF", (b"GIF87a", b"GIF89a"), inline=True),
+        FileKind("tif", "image/tiff", "TIFF", (b"II*\x00", b"MM\x00*")),
+        FileKind(
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "DOCX",
+            _ZIP,
+            container="word/document.xml",
+        ),
+        FileKind(
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "XLSX",
+            _ZIP,
+            container="xl/workbook.xml",
+        ),
+        FileKind(
+            "odt",
+            "application/vnd.oasis.opendocument.text",
+            "ODT",
+            _ZIP,
+            container="application/vnd.oasis.opendocument.text",
+        ),
+        FileKind(
+            "ods",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            "ODS",
+            _ZIP,
+            container="application/vnd.oasis.opendocument.spreadsheet",
+        ),
+    )
 }
+KINDS_BY_MIME = {kind.mime: kind for kind in KINDS.values()}
 
-# File extensions a procedure may accept, and the family their content must be.
+# Extensions a procedure may accept, and the type their content must be. Others a
+# catalogue may list (doc, xls: OLE files that may carry macros and cannot be told
+# apart; zip: an archive of anything) cannot be verified and are never accepted.
 EXTENSIONS = {
     "pdf": "pdf",
     "jpg": "jpg",
@@ -53,98 +107,306 @@ EXTENSIONS = {
     "gif": "gif",
     "tif": "tif",
     "tiff": "tif",
-    "doc": "ole",
-    "xls": "ole",
-    "docx": "zip",
-    "xlsx": "zip",
-    "odt": "zip",
-    "ods": "zip",
-    "zip": "zip",
+    "docx": "docx",
+    "xlsx": "xlsx",
+    "odt": "odt",
+    "ods": "ods",
 }
 
-# The PDF standard allows bytes before the header; readers look in the first 1 KiB.
-PDF_HEADER_WINDOW = 1024
 SNIFF_BYTES = 2048
+# A web page, an SVG drawing or a script is never a scan, whatever else it holds.
+MARKUP = re.compile(
+    rb"<\s*(!doctype\s+html|html|head|body|script|svg|iframe|object|embed)\b"
+    rb"|javascript:",
+    re.IGNORECASE,
+)
+# Office files with macros declare them in [Content_Types].xml or carry a VBA part;
+# OpenDocument files keep theirs under Basic/ or Scripts/.
+MACROS = re.compile(rb"macroEnabled|vbaProject|^Basic/|^Scripts/", re.IGNORECASE)
+ZIP_MAX_ENTRIES = 2000
 
 
-def sniff(head: bytes) -> FileKind | None:
-    """The family of a file from its first bytes, or None when unrecognised."""
-    if b"%PDF-" in head[:PDF_HEADER_WINDOW]:
-        return KINDS["pdf"]
-    signatures: list[tuple[bytes, str]] = [
-        (b"\xff\xd8\xff", "jpg"),
-        (b"\x89PNG\r\n\x1a\n", "png"),
-        (b"GIF87a", "gif"),
-        (b"GIF89a", "gif"),
-        (b"II*\x00", "tif"),
-        (b"MM\x00*", "tif"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
-        (b"PK\x03\x04", "zip"),
-    ]
-    for signature, kind in signatures:
-        if head.startswith(signature):
-            return KINDS[kind]
+def _office_kind(upload: IO[bytes], kind: FileKind) -> bool:
+    """Whether a zip file really is the office document ``kind`` names, without
+    macros: its parts, not its first bytes, tell a DOCX from any other archive."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+            if len(names) > ZIP_MAX_ENTRIES or any(
+                MACROS.search(n.encode()) for n in names
+            ):
+                return False
+            if kind.name in {"odt", "ods"}:
+                # ODF: the first entry is "mimetype", stored, holding the type.
+                first = archive.infolist()[0] if names else None
+                if (
+                    first is None
+                    or first.filename != "mimetype"
+                    or first.file_size > 100
+                ):
+                    return False
+                return archive.read(first).strip() == kind.container.encode()
+            if "[Content_Types].xml" not in names or kind.container not in names:
+                return False
+            info = archive.getinfo("[Content_Types].xml")
+            if info.file_size > 1024 * 1024:
+                return False
+            return not MACROS.search(archive.read(info))
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError):
+        return False
+    finally:
+        upload.seek(0)
+
+
+def detect(upload: IO[bytes]) -> FileKind | None:
+    """The type of a file from its content, or None when it is none we can verify.
+
+    Every signature is read from byte 0: a PDF starts with ``%PDF-``, a JPEG with
+    FF D8 FF, a PNG with its 8 bytes. Markup anywhere in the first bytes is refused,
+    so an HTML page cannot pass as a PDF by holding "%PDF-" somewhere.
+    """
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    if MARKUP.search(head):
+        return None
+    for kind in KINDS.values():
+        if head.startswith(kind.signatures):
+            if kind.container and not _office_kind(upload, kind):
+                continue
+            return kind
     return None
+
+
+def verifiable(accepted: list[str]) -> list[str]:
+    """The paper's accepted extensions we can verify (PDF when none is left)."""
+    return [ext for ext in accepted if ext in EXTENSIONS] or ["pdf"]
 
 
 def accepted_label(accepted: list[str]) -> str:
     """The accepted types as a person reads them: "PDF, JPG, PNG"."""
-    return ", ".join(ext.upper() for ext in accepted) or "PDF"
+    return ", ".join(ext.upper() for ext in verifiable(accepted))
+
+
+def _safe_stem(name: str) -> str:
+    """The sender's file name without folders, extension, inner dots, control or
+    direction-changing characters (U+202E turns "gpj.exe" into "exe.jpg")."""
+    name = unicodedata.normalize("NFC", PurePath(name.replace("\\", "/")).name)
+    stem = "".join(
+        c if c == " " or unicodedata.category(c)[0] not in "CZ" else "-"
+        for c in name.rsplit(".", 1)[0]
+    )
+    stem = re.sub(r'[<>:"/\\|?*.;%]+', "-", stem)
+    return re.sub(r"[\s-]{2,}", "-", stem).strip(" -_")[:100] or _("file")
+
+
+def display_name(name: str, kind: FileKind) -> str:
+    """The sender's file name made safe to show and to download, ending in the
+    detected type's extension: ``don-yeu-cau.html`` holding a PDF is shown and
+    downloaded as ``don-yeu-cau.pdf``."""
+    return f"{_safe_stem(name)}.{kind.name}"
+
+
+def _refuse(message: str, code: str, **values: Any) -> ValidationError:
+    return ValidationError(message % values, code=code)
 
 
 def check_upload(upload: UploadedFile, accepted: list[str]) -> FileKind:
-    """Refuse an upload that is too large, empty, or not what it claims to be.
+    """Refuse an upload that is too large, empty, not what it claims to be, or
+    infected; the checks run before anything is stored.
 
     On success the upload's ``content_type`` is set to the detected type, so the
     file is stored and later served as what it really is.
     """
-    name = PurePath(upload.name or "").name
+    name = PurePath((upload.name or "").replace("\\", "/")).name
     limit = settings.UPLOAD_MAX_BYTES
+    accepted = verifiable(accepted)
+    types = accepted_label(accepted)
     if upload.size > limit:
-        raise ValidationError(
+        raise _refuse(
             _(
                 "“%(name)s” is %(size)s, more than the limit of %(limit)s per file. "
                 "Scan it at 150–200 dpi, or split it into several files."
-            )
-            % {
-                "name": name,
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(limit),
-            },
-            code="too_large",
+            ),
+            "too_large",
+            name=name,
+            size=filesizeformat(upload.size),
+            limit=filesizeformat(limit),
         )
     if not upload.size:
-        raise ValidationError(
-            _("“%(name)s” is empty. Choose the scanned file again.") % {"name": name},
-            code="empty",
+        raise _refuse(
+            _("“%(name)s” is empty. Choose the scanned file again."),
+            "empty",
+            name=name,
+        )
+    # The last extension is the one a computer opens the file by: "to-khai.pdf.exe"
+    # is a program, "don.html" a web page, whatever their content.
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    families = {EXTENSIONS[ext] for ext in accepted}
+    if EXTENSIONS.get(extension) not in families:
+        raise _refuse(
+            _(
+                "“%(name)s” is not accepted: only %(types)s files are, and the name "
+                "must end in one of them (for example .%(example)s)."
+            ),
+            "wrong_extension",
+            name=name,
+            types=types,
+            example=accepted[0],
         )
     upload.seek(0)
-    head = upload.read(SNIFF_BYTES)
-    upload.seek(0)
-    kind = sniff(head)
-    families = {EXTENSIONS[ext] for ext in accepted if ext in EXTENSIONS}
+    if MARKUP.search(upload.read(SNIFF_BYTES)):
+        upload.seek(0)
+        raise _refuse(
+            _(
+                "“%(name)s” contains a web page or a script, not a scan. Save the "
+                "scan as %(types)s and choose it again."
+            ),
+            "markup",
+            name=name,
+            types=types,
+        )
+    kind = detect(upload)
     if kind is None or kind.name not in families:
-        raise ValidationError(
+        raise _refuse(
             _(
                 "“%(name)s” is not a %(types)s file: its content does not match. "
                 "Save the scan as %(types)s and choose it again."
-            )
-            % {"name": name, "types": accepted_label(accepted)},
-            code="wrong_type",
+            ),
+            "wrong_type",
+            name=name,
+            types=types,
         )
-    extension = PurePath(name).suffix.lower().lstrip(".")
-    claimed = EXTENSIONS.get(extension)
-    if claimed is not None and claimed != kind.name:
-        raise ValidationError(
+    if EXTENSIONS[extension] != kind.name:
+        raise _refuse(
             _(
                 "“%(name)s” is named as a %(claimed)s file but its content is "
                 "%(actual)s. Save it again with the right type."
-            )
-            % {"name": name, "claimed": extension.upper(), "actual": kind.label},
-            code="mismatch",
+            ),
+            "mismatch",
+            name=name,
+            claimed=extension.upper(),
+            actual=kind.label,
         )
+    _scan_for_viruses(upload, name)
     upload.content_type = kind.mime
     return kind
+
+
+def _scan_for_viruses(upload: UploadedFile, name: str) -> None:
+    """Ask clamd when ``CLAMAV_URL`` is set; an infected file is quarantined and
+    refused, and a scanner that gives no answer refuses the file too (fail closed)."""
+    url = settings.CLAMAV_URL
+    if not url:
+        return
+    upload.seek(0)
+    try:
+        signature = antivirus.scan(upload, url=url, timeout=settings.CLAMAV_TIMEOUT)
+    except antivirus.ScanError:
+        logger.exception("Virus scan failed; upload %r refused", name)
+        raise _refuse(
+            _(
+                "“%(name)s” could not be checked for viruses just now, so it was not "
+                "saved. Try again in a few minutes; if it keeps failing, call the "
+                "hotline."
+            ),
+            "scan_failed",
+            name=name,
+        ) from None
+    finally:
+        upload.seek(0)
+    if signature is None:
+        return
+    where = _quarantine(upload)
+    logger.warning(
+        "Infected upload refused: name=%r size=%d sha256=%s signature=%s "
+        "quarantined=%s",
+        name,
+        upload.size,
+        _sha256(upload),
+        signature,
+        where or "-",
+    )
+    raise _refuse(
+        _(
+            "“%(name)s” contains a virus (%(signature)s) and was refused; nothing was "
+            "saved. Scan your computer or phone, then scan the paper again."
+        ),
+        "infected",
+        name=name,
+        signature=signature,
+    )
+
+
+def _sha256(upload: UploadedFile) -> str:
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _quarantine(upload: UploadedFile) -> str:
+    """Keep an infected upload for investigation, outside the dossiers and media,
+    readable by the owner only. Returns where it went ("" when not kept)."""
+    folder = settings.UPLOAD_QUARANTINE_DIR
+    if not folder:
+        return ""
+    folder = Path(folder)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+        target = folder / f"{stamp}-{secrets.token_hex(8)}.quarantined"
+        upload.seek(0)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+    except OSError:
+        logger.exception("Could not quarantine an infected upload")
+        return ""
+    finally:
+        upload.seek(0)
+    return str(target)
+
+
+def extension_for(content_type: str) -> str:
+    """ ".pdf" for a type we store, "" otherwise: the stored file's suffix."""
+    kind = KINDS_BY_MIME.get(content_type)
+    return f".{kind.name}" if kind else ""
+
+
+def file_response(
+    file: IO[bytes], *, content_type: str, name: str, download: bool
+) -> FileResponse:
+    """A stored file as the type it was detected as, never something a browser
+    would run: PDFs and images inline only when asked for and sandboxed, everything
+    else downloaded, under a name ending in the type's own extension.
+
+    The first bytes are checked again: a file stored before these checks (or
+    changed on disk) that is not what its row says is sent as opaque bytes.
+    """
+    kind = KINDS_BY_MIME.get(content_type)
+    head = file.read(len(max(kind.signatures, key=len))) if kind else b""
+    file.seek(0)
+    if kind is None or not head.startswith(kind.signatures):
+        kind = None
+        filename = f"{_safe_stem(name)}.bin"
+        mime = "application/octet-stream"
+    else:
+        filename = display_name(name, kind)
+        mime = kind.mime
+    inline = kind is not None and kind.inline and not download
+    response = FileResponse(
+        file, content_type=mime, as_attachment=not inline, filename=filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
 
 
 TOO_LARGE = gettext_lazy(

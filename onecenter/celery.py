@@ -25,4 +25,11 @@ app.conf.beat_schedule = {
         # one finds the same reminders, and the pending ones too.
         "options": {"expires": 3600},
     },
+    # Audit events past AUDIT_RETENTION_DAYS are deleted (audit/tasks.py), at 02:30
+    # when nobody works; a missed run is caught up by the next night's.
+    "audit-purge": {
+        "task": "audit.tasks.purge_old_events",
+        "schedule": crontab(minute=30, hour=2),
+        "options": {"expires": 6 * 3600},
+    },
 }

@@ -196,18 +196,27 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# Security: safe defaults, hardened further by environment variables in production.
+# Security: with DEBUG off the site is HTTPS-only (redirect, Secure cookies, HSTS for
+# a year, subdomains included) unless a variable says otherwise, so production needs
+# no extra variable to be safe. ALLOW_PLAIN_HTTP=true turns all of it off at once for
+# a plain-HTTP test server; each setting can still be set on its own.
+HTTPS_ONLY = not DEBUG and not env.bool("ALLOW_PLAIN_HTTP", default=False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
-    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS_ONLY)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS_ONLY)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS_ONLY else 0
 )
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS_ONLY
+)
+# The preload directive only allows the domain's owner to submit it to the browsers'
+# preload list; nothing is submitted by sending it. SECURE_HSTS_PRELOAD=false omits it.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS_ONLY)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Trusting X-Forwarded-Proto is safe only behind a proxy that always sets it itself.
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
@@ -294,3 +303,164 @@ SMS_BACKEND = env("SMS_BACKEND", default="notifications.channels.ConsoleSMSBacke
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # A reminder is sent while its row is locked: a hung SMTP server must not hold it.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# Security headers (issue 12): Content-Security-Policy on every page, admin included,
+# and no-store on every page served to a signed-in user.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "portal.middleware.PrivatePagesNoStoreMiddleware",
+)
+# The <style> of templates/500.html, which is rendered without a request (so without
+# a nonce); tests/portal/test_security_headers.py fails when the two drift apart.
+ERROR_PAGE_STYLE_HASH = "'sha256-6KpI1NZUYXm+0+3VAFIVj8ONu3ryoMqRcfOTdAwL0Qo='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # No inline script anywhere: behaviour lives in static/js/.
+        "script-src": [SELF],
+        # <style> elements need the request's nonce (the printed forms) or the hash
+        # above. style="" attributes stay allowed: the printed forms' column widths,
+        # some twenty page layouts, the catalogue admin's status badge and
+        # simple_history's history page use them, and an attribute cannot run script.
+        "style-src": [SELF, NONCE, ERROR_PAGE_STYLE_HASH],
+        "style-src-attr": [UNSAFE_INLINE],
+        # data: for Bootstrap's inline SVG icons (navbar toggler, select arrows).
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# --- Audit trail (audit/): logins, credential changes, staff views of personal data
+INSTALLED_APPS += ["audit"]
+# Keeps the request at hand for events written where none is passed (a password
+# saved by a form): right after authentication, so the user is known.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "audit.middleware.AuditRequestMiddleware",
+)
+# Proxies (addresses or networks) whose X-Forwarded-For is believed, right to left
+# up to the first address not listed (audit/network.py client_ip). Empty: the
+# address of the connection is the client's.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Audit events are deleted this many days after they happen (the daily purge in
+# onecenter/celery.py, or manage.py purge_audit); 0 keeps them for ever.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+
+# --- Login lockout and second factor (issue 12; accounts/lockout.py, accounts/mfa.py)
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every login, right password or not, while locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-otp tells whether the session passed the second factor; ours then keeps a
+# session that has not (staff always, citizens who turned it on) on the code page.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "accounts.middleware.SecondFactorMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+# Turns a locked-out login into the login page with the lockout message (HTTP 429).
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+# AXES_FAILURE_LIMIT failed logins lock for AXES_COOLOFF_MINUTES, counted per
+# account and, separately, per client address ("username+ip_address" in the list
+# counts a pair instead). A success clears only its account's failures (why:
+# accounts/lockout.py), hence AXES_RESET_ON_SUCCESS off.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item
+    for item in env.list("AXES_LOCKOUT_PARAMETERS", default=["username", "ip_address"])
+]
+AXES_RESET_ON_SUCCESS = False
+# Attempts during a lockout do not prolong it: it ends when the page says it will.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The same client address as the audit trail (TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "audit.network.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="OneCenter")
+# The admin's device pages never show a TOTP secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# --- Uploads, antivirus and public tracking (issue 12; dossiers/uploads.py,
+# dossiers/antivirus.py, dossiers/tracking.py)
+# ClamAV's daemon, asked about every upload before it is stored: tcp://host:3310 or
+# unix:///run/clamav/clamd.ctl. Empty: no virus scan. When set, a scanner that does
+# not answer within CLAMAV_TIMEOUT seconds refuses the upload (fails closed), and so
+# does one whose StreamMaxLength (clamd.conf) is below UPLOAD_MAX_BYTES.
+CLAMAV_URL = env("CLAMAV_URL", default="")
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
+# Where infected uploads are kept for investigation (owner-only files, never
+# served); empty keeps none and only logs them.
+UPLOAD_QUARANTINE_DIR = env(
+    "UPLOAD_QUARANTINE_DIR", default=str(VAR_DIR / "quarantine")
+)
+# Besides TRACKING_MAX_FAILURES per client address, wrong PINs for one dossier code
+# from any number of addresses: at 20 a day, under 1 % of a 6-digit PIN's values
+# can be tried in a year.
+TRACKING_MAX_FAILURES_PER_CODE = env.int("TRACKING_MAX_FAILURES_PER_CODE", default=20)
+TRACKING_CODE_BLOCK_SECONDS = env.int("TRACKING_CODE_BLOCK_SECONDS", default=86_400)
+
+# --- Sign-up, account e-mails, passwords and sessions (issue 12; accounts/services.py,
+# accounts/emails.py, accounts/throttle.py, accounts/validators.py,
+# accounts/session_expiry.py)
+# Account e-mails (sign-up, new link, password reset, address change) in an hour, at
+# most, to one address and at the request of one client address; beyond, the same
+# page answers and nothing is sent.
+ACCOUNT_MAIL_PER_ADDRESS_PER_HOUR = env.int(
+    "ACCOUNT_MAIL_PER_ADDRESS_PER_HOUR", default=3
+)
+ACCOUNT_MAIL_PER_IP_PER_HOUR = env.int("ACCOUNT_MAIL_PER_IP_PER_HOUR", default=20)
+# Wrong current passwords a signed-in user may type in an hour (changing address).
+ACCOUNT_PASSWORD_CHECKS_PER_HOUR = env.int(
+    "ACCOUNT_PASSWORD_CHECKS_PER_HOUR", default=5
+)
+# The bundled list of leaked passwords, with look-alike and added-digit variants,
+# takes the place of Django's CommonPasswordValidator (its list is included).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "accounts.validators.BreachedPasswordValidator"}
+    if validator["NAME"].endswith(".CommonPasswordValidator")
+    else validator
+    for validator in AUTH_PASSWORD_VALIDATORS
+]
+# Sessions: staff are logged out after this long without a request, and this long
+# after logging in whatever they do; citizens SESSION_COOKIE_AGE after logging in.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_MAX_AGE = env.int("STAFF_SESSION_MAX_AGE", default=12 * 3600)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 86_400)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "accounts.session_expiry.SessionExpiryMiddleware",
+)
+# "__Host-" cookies are only sent back to this exact host over HTTPS, never set by a
+# subdomain; browsers accept them only when Secure, with Path=/ and no Domain.
+_host_only = {
+    cookie: globals()[f"{cookie}_COOKIE_SECURE"]
+    and globals().get(f"{cookie}_COOKIE_PATH", "/") == "/"
+    and not globals().get(f"{cookie}_COOKIE_DOMAIN")
+    for cookie in ("SESSION", "CSRF")
+}
+SESSION_COOKIE_NAME = "__Host-sessionid" if _host_only["SESSION"] else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if _host_only["CSRF"] else "csrftoken"

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from accounts.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from accounts.groups import sync_catalogue_administrators
+from accounts.mfa import demo_app_device, requires_second_factor
 from accounts.models import Role, User
 from dossiers.demo import seed_dossiers
 from procedures.demo import seed_catalogue
@@ -175,6 +177,7 @@ class DemoAccount:
     department_code: str | None = None
     is_staff: bool = False
     is_superuser: bool = False
+    catalogue_administrator: bool = False
     email: str = ""
     phone: str = ""
     id_number: str = ""
@@ -187,8 +190,10 @@ DEMO_ACCOUNTS = [
         "Quản trị danh mục",
         Role.ADMINISTRATOR,
         PROVINCE_CENTRE,
+        # Not a superuser: the admin site lets them edit the catalogue, the calendar
+        # and their centre's staff accounts, nothing else (accounts/groups.py).
         is_staff=True,
-        is_superuser=True,
+        catalogue_administrator=True,
         email="admin@onecenter.local",
     ),
     # The centre manager monitors the whole province: their agency is the top of the
@@ -289,6 +294,12 @@ def seed_accounts(password: str = DEMO_PASSWORD) -> list[User]:
         )
         user.set_password(password)
         user.save(update_fields=["password"])
+        user.groups.set(
+            [sync_catalogue_administrators()] if account.catalogue_administrator else []
+        )
+        if requires_second_factor(user):
+            # Staff pass a second factor: the published demo key (README).
+            demo_app_device(user, DEMO_TOTP_SECRET)
         users.append(user)
     return users
 

@@ -45,6 +45,16 @@ def pytest_configure(config) -> None:
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
     settings.PASSWORD_HASHERS = PASSWORD_HASHERS
+    # The suite serves plain HTTP with DEBUG off, as ALLOW_PLAIN_HTTP=true would (the
+    # settings are read before any conftest, so the variable cannot be set here); the
+    # HTTPS-only defaults are tested in tests/portal/test_security_headers.py.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 0
+    for cookie in ("SESSION", "CSRF"):
+        setattr(settings, f"{cookie}_COOKIE_SECURE", False)
+        # Browsers refuse a "__Host-" cookie that is not Secure.
+        name = getattr(settings, f"{cookie}_COOKIE_NAME")
+        setattr(settings, f"{cookie}_COOKIE_NAME", name.removeprefix("__Host-"))
     # Tests clear the cache, which on Redis empties the whole database: each test
     # process keeps its cache in a Redis database of its own, never the broker's.
     cache = settings.CACHES["default"]
@@ -391,13 +401,82 @@ def pytest_runtest_makereport(item, call):
 
 
 def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
-    """Log in through the real login form; returns on the page the user lands on."""
+    """Log in through the real login form, and for staff (or anyone with an
+    authenticator app) the code page after it; returns on the page the user lands
+    on. A staff account without an app gets the demo one first."""
+    from accounts.demo import DEMO_TOTP_SECRET
+    from accounts.mfa import demo_app_device, has_second_factor, requires_second_factor
+    from accounts.models import User
+
+    user = User.objects.filter(username=username).first()
+    needs_code = user is not None and (
+        requires_second_factor(user) or has_second_factor(user)
+    )
+    if needs_code and not has_second_factor(user):
+        demo_app_device(user, DEMO_TOTP_SECRET)
     page.goto("/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    if needs_code:
+        expect(page).to_have_url(re.compile(r"/accounts/two-step/"))
+        page.locator("#id_code").fill(second_factor_code(username))
+        page.locator("#app-code-form button[type=submit]").click()
+        expect(page).not_to_have_url(re.compile(r"/accounts/two-step/"))
     page.wait_for_load_state()
+
+
+def second_factor_code(username: str) -> str:
+    """The code the account's authenticator app shows now. The last code used is
+    forgotten first, so one account may log in several times within 30 seconds."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.mfa import next_code
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    device.last_t = -1
+    device.throttling_failure_count = 0
+    device.save(update_fields=["last_t", "throttling_failure_count"])
+    return next_code(device)
+
+
+@pytest.fixture(autouse=True)
+def _test_client_logins(monkeypatch) -> None:
+    """Django's test client meets the login protection as a person would.
+
+    ``client.login()`` hands django-axes the request its backend requires (failures
+    then count as the login form's do), and anyone logged in with ``login()`` or
+    ``force_login()`` who owes a second factor (staff) has passed it with an
+    authenticator app, as after the code page. The second factor's own tests log in
+    through the form instead.
+    """
+    from django.test import Client, RequestFactory
+
+    plain_login, plain_private_login = Client.login, Client._login
+
+    def login(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post("/accounts/login/"))
+        return plain_login(self, **credentials)
+
+    def _login(self, user, backend=None):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from accounts.mfa import SESSION_FLAG, has_second_factor, requires_second_factor
+
+        plain_private_login(self, user, backend)
+        if requires_second_factor(user) or has_second_factor(user):
+            device = TOTPDevice.objects.filter(
+                user=user, confirmed=True
+            ).first() or TOTPDevice.objects.create(user=user, name="test")
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session[SESSION_FLAG] = True
+            session.save()
+
+    monkeypatch.setattr(Client, "login", login)
+    monkeypatch.setattr(Client, "_login", _login)
 
 
 # --- files and dossiers ------------------------------------------------------------

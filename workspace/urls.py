@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import dossier, intake, worklist
+from .views import audit, dossier, intake, worklist
 
 app_name = "workspace"
 urlpatterns = [
@@ -31,4 +31,5 @@ urlpatterns = [
     ),
     path("intake/", intake.counter_intake, name="intake"),
     path("register/", worklist.register, name="register"),
+    path("audit/", audit.audit_trail, name="audit_trail"),
 ]

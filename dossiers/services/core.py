@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import notices, workflow
+from .. import notices, uploads, workflow
 from ..models import Attachment, Dossier, TransitionLog
 from ..tasks import send_transition_notice
 
@@ -105,15 +105,25 @@ def store_file(
     paper_index: int | None,
     actor: Any,
 ) -> Attachment:
+    # Stored as what its content is (the forms' check_upload has already refused
+    # anything else); the name keeps the sender's words with the detected extension.
+    detected = uploads.detect(upload)
+    if detected is None:
+        raise ValidationError(
+            _("“%(name)s” is not a file type the centre accepts.")
+            % {"name": uploads.display_name(upload.name or "", uploads.KINDS["pdf"])},
+            code="wrong_type",
+        )
+    name = uploads.display_name(upload.name or "", detected)
     attachment = Attachment(
         dossier=dossier,
         kind=kind,
         paper_index=paper_index,
-        original_name=upload.name[:255],
-        content_type=getattr(upload, "content_type", "") or "",
+        original_name=name,
+        content_type=detected.mime,
         size=upload.size,
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(name, upload, save=False)
     attachment.save()
     return attachment

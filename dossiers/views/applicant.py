@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ from ..printing import (
 )
 from ..selectors import applicant_dossier_pages, applicant_dossiers
 from ..timeline import applicant_timeline, stages
+from ..uploads import file_response
 
 # --- the applicant's dossiers -----------------------------------------------------
 
@@ -327,15 +328,12 @@ def withdraw(request: HttpRequest, dossier: Dossier) -> HttpResponse:
 def attachment(request: HttpRequest, dossier: Dossier, attachment_pk: int):
     """One of the applicant's own scans, or the result once delivered online."""
     item = get_object_or_404(_downloadable(dossier), pk=attachment_pk)
-    response = FileResponse(
+    return file_response(
         item.file.open("rb"),
-        content_type=item.content_type or "application/octet-stream",
-        as_attachment=item.kind == AttachmentKind.RESULT,
-        filename=item.original_name,
+        content_type=item.content_type,
+        name=item.original_name,
+        download=item.kind == AttachmentKind.RESULT,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
 
 
 def _downloadable(dossier: Dossier):

@@ -1,35 +1,60 @@
 """The public tracking page: a dossier's status for whoever holds its code and PIN."""
 
+import math
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods
 
 from ..models import Dossier
 from ..timeline import stages
-from ..tracking import find_by_code, public_status, tracking_blocked
+from ..tracking import blocked_for, find_by_code, public_status
 
 
 @never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     """Status of a dossier for whoever holds its code and lookup PIN (Form 01).
 
-    Repeated failures from one client are refused with 429 for a while.
+    The PIN is sent by POST only, so it stays out of addresses, history and logs;
+    the code may come in the address (the QR code on Form 01) to fill the form.
+    Too many failures, from one client or for one code, answer 429 for a while.
     """
-    code = request.GET.get("code", "").strip()[:64]
-    pin = request.GET.get("pin", "").strip()[:8]
-    context: dict[str, object] = {"code": code, "pin": pin}
-    if tracking_blocked(request):
-        context["blocked"] = True
-        return render(request, "dossiers/track.html", context, status=429)
-    if code and pin:
-        dossier = find_by_code(request, code, pin)
-        if dossier is None:
-            context["not_found"] = True
-        else:
-            context.update(_tracked(dossier))
-    elif code or pin:
+    posted = request.method == "POST"
+    code = (request.POST if posted else request.GET).get("code", "").strip()[:64]
+    context: dict[str, object] = {"code": code}
+    if not posted:
+        if "pin" in request.GET:
+            # An old link with the PIN: drop it from the address (and history).
+            query = urlencode({"code": code}) if code else ""
+            return redirect(f"{request.path}?{query}" if query else request.path)
+        return _answer(request, context, blocked_for(request))
+    pin = request.POST.get("pin", "").strip()[:8]
+    if not (code and pin):
         context["incomplete"] = True
+        return _answer(request, context, blocked_for(request))
+    found = find_by_code(request, code, pin)
+    if found.dossier is None:
+        context["not_found"] = not found.retry_after
+        return _answer(request, context, found.retry_after)
+    # The PIN goes back only into the rating form's hidden field (a POST again).
+    context.update(_tracked(found.dossier), pin=pin)
     return render(request, "dossiers/track.html", context)
+
+
+def _answer(
+    request: HttpRequest, context: dict[str, object], wait: int
+) -> HttpResponse:
+    if not wait:
+        return render(request, "dossiers/track.html", context)
+    context.update(blocked=True, wait_minutes=math.ceil(wait / 60))
+    response = render(request, "dossiers/track.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _tracked(dossier: Dossier) -> dict[str, object]:

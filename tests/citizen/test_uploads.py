@@ -19,11 +19,11 @@ XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
     ("name", "content", "mime"),
     [
         ("to-khai.pdf", b"%PDF-1.7\n...", "application/pdf"),
-        ("scan.PDF", b"\r\n%PDF-1.4\n", "application/pdf"),
+        ("scan.PDF", b"%PDF-1.4\n", "application/pdf"),
         ("anh.png", png_bytes(), "image/png"),
         ("anh.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF", "image/jpeg"),
         ("anh.jpeg", b"\xff\xd8\xff\xe1\x00\x10Exif", "image/jpeg"),
-        ("khong-duoi", b"%PDF-1.4\n", "application/pdf"),
+        ("hồ sơ v1.2.pdf", b"%PDF-1.4\n", "application/pdf"),
     ],
 )
 def test_accepted_files_get_their_detected_type(name, content, mime, settings):
@@ -33,11 +33,29 @@ def test_accepted_files_get_their_detected_type(name, content, mime, settings):
     assert file.content_type == mime
 
 
+HTML_WITH_PDF_MARKER = b"<html><body><script>alert(1)</script>%PDF-1.4</body></html>"
+
+
 @pytest.mark.parametrize(
     ("name", "content", "code"),
     [
+        # The issue's files: "%PDF-" somewhere in the first KiB, an HTML page named
+        # .html, a program named .pdf.exe.
+        ("to-khai.pdf", b"MZ\x90\x00" + b"\x00" * 100 + b"%PDF-1.4\n", "wrong_type"),
+        ("scan.pdf", b"\r\n%PDF-1.4\n", "wrong_type"),
+        ("don-yeu-cau.html", HTML_WITH_PDF_MARKER, "wrong_extension"),
+        ("to-khai.pdf.exe", b"%PDF-1.4\n", "wrong_extension"),
+        ("to-khai.pdf", HTML_WITH_PDF_MARKER, "markup"),
+        ("to-khai.pdf", b"%PDF-1.4\n<script>alert(1)</script>", "markup"),
+        ("anh.png", b'<svg xmlns="http://www.w3.org/2000/svg"></svg>', "markup"),
+        (
+            "ve.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+            "wrong_extension",
+        ),
+        ("khong-duoi", b"%PDF-1.4\n", "wrong_extension"),
         ("to-khai.pdf", b"MZ\x90\x00 this is a program", "wrong_type"),
-        ("to-khai.pdf", b"<html><script>alert(1)</script>", "wrong_type"),
+        ("to-khai.pdf", b"<html><script>alert(1)</script>", "markup"),
         ("anh.png", b"GIF89a......", "wrong_type"),
         ("to-khai.pdf", png_bytes(), "mismatch"),
         ("anh.jpg", b"%PDF-1.4\n", "mismatch"),
@@ -45,8 +63,9 @@ def test_accepted_files_get_their_detected_type(name, content, mime, settings):
     ],
 )
 def test_content_that_does_not_match_is_refused(name, content, code):
-    """A file whose content is not what the paper accepts, or not what its name
-    says, is refused with a message naming the file."""
+    """A file whose content is not what the paper accepts from byte 0, whose last
+    extension is not one the paper accepts, or that holds markup, is refused with
+    a message naming the file."""
     with pytest.raises(ValidationError) as caught:
         check_upload(upload(name, content), ACCEPTED)
     assert caught.value.code == code
@@ -57,8 +76,11 @@ def test_a_paper_accepting_only_pdf_refuses_an_image():
     """The paper's own accepted types decide: a PNG is refused where only PDF is."""
     with pytest.raises(ValidationError) as caught:
         check_upload(upload("anh.png"), ["pdf"])
-    assert caught.value.code == "wrong_type"
+    assert caught.value.code == "wrong_extension"
     assert "PDF" in caught.value.messages[0]
+    with pytest.raises(ValidationError) as caught:
+        check_upload(upload("anh.pdf", png_bytes()), ["pdf"])
+    assert caught.value.code == "wrong_type"
 
 
 def test_oversize_file_is_refused_with_the_limit(settings):

@@ -60,9 +60,10 @@ def track(browser, base_url: str, dossier: Dossier, state: str) -> int:
     visitor.goto("/track/")
     visitor.fill("#code", dossier.code)
     visitor.fill("#pin", dossier.lookup_pin)
-    visitor.locator("form[method=get] button[type=submit]").click()
+    visitor.get_by_role("button", name="Tra cứu", exact=True).click()
     expect(visitor.locator(f"section[data-state='{state}']")).to_be_visible()
     visitor.wait_for_load_state()
+    assert dossier.lookup_pin not in visitor.url
     page_text = visitor.locator("main").inner_text()
     assert dossier.applicant_id_number not in page_text
     current = visitor.locator(".stage[aria-current='step']")
@@ -75,6 +76,8 @@ def test_online_dossier_from_sign_up_to_rating(
     page, browser, live_server, demo, tmp_path, settings
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # E-mailed links are built from SITE_URL.
+    settings.SITE_URL = live_server.url
     (tmp_path / "to-khai.pdf").write_bytes(PDF)
     (tmp_path / "cccd.png").write_bytes(PNG)
     (tmp_path / "cccd-ro.png").write_bytes(PNG)
@@ -85,12 +88,15 @@ def test_online_dossier_from_sign_up_to_rating(
     page.locator("a[href='/accounts/signup/']").first.click()
     page.fill("#id_full_name", "Phạm Minh Khoa")
     page.fill("#id_email", EMAIL)
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/accounts/signup/sent/$"))
     link = re.search(r"https?://\S+/accounts/verify/\S+", mail.outbox[-1].body).group(0)
+    # The password is chosen on the page the e-mailed link opens.
     page.goto(link)
+    expect(page.locator("#id_full_name")).to_have_value("Phạm Minh Khoa")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     login(page, EMAIL, PASSWORD)
 

@@ -7,11 +7,13 @@ from celery.schedules import crontab
 from django.conf import settings as django_settings
 from django.urls import reverse
 
+from accounts.models import User
 from onecenter.celery import app
 from portal.demo import DEMO_PASSWORD
 from reminders import scan
 from reminders.models import Reminder, Status
 from reminders.tasks import deliver_reminder, scan_and_send
+from tests.factories import UserFactory
 
 from .conftest import at
 
@@ -104,7 +106,10 @@ def test_beat_scans_at_seven_and_thirteen_every_day() -> None:
 
 @pytest.fixture
 def admin_client_logged_in(client, dossiers):
-    client.login(username="admin", password=DEMO_PASSWORD)
+    """A superuser: reminders carry citizens' contact data, so the catalogue
+    administrator (not a superuser) has no access to them (see below)."""
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(User.objects.get(username="root"))
     return client
 
 
@@ -131,3 +136,9 @@ def test_staff_see_sent_reminders_in_the_admin(
     assert 'name="_save"' not in page.content.decode()
     assert client.post(change_url, {"status": "pending"}).status_code == 403
     assert client.get(reverse("admin:reminders_reminder_add")).status_code == 403
+
+
+def test_the_catalogue_administrator_cannot_read_reminders(client, dossiers) -> None:
+    client.login(username="admin", password=DEMO_PASSWORD)
+    listing = client.get(reverse("admin:reminders_reminder_changelist"))
+    assert listing.status_code == 403

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit import services as audit
 from dossiers import services, workflow
 from dossiers.action_forms import ActionForm
 from dossiers.models import CLOCK_RUNNING_STATES, Attachment, Dossier, State
@@ -22,6 +23,7 @@ from dossiers.printing import (
     render_pdf,
 )
 from dossiers.selectors import dossiers_visible_to, staff_papers
+from dossiers.uploads import file_response
 
 from .. import forms
 from . import dossier_or_404, staff_required
@@ -30,6 +32,7 @@ from . import dossier_or_404, staff_required
 @staff_required
 def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = dossier_or_404(request, pk)
+    audit.record(request, audit.Action.DOSSIER_VIEWED, dossier=dossier)
     return _render_detail(request, dossier, {})
 
 
@@ -71,13 +74,23 @@ def dossier_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if entry is None or entry.form is None:
         raise Http404
     dossier = dossier_or_404(request, pk)
+    version = _version(request)
+    if version is None:
+        messages.error(
+            request,
+            _(
+                "The form did not say which version of the dossier it was made "
+                "from, so nothing was done. Reload the dossier and try again."
+            ),
+        )
+        return _render_detail(request, dossier, {}, status=400)
     form = entry.form(request.POST, request.FILES, dossier=dossier)
     if form.is_valid():
         try:
             entry.service(
                 dossier=dossier,
                 actor=request.user,
-                expected_version=_version(request),
+                expected_version=version,
                 **form.service_kwargs(),
             )
         except services.DossierChanged as exc:
@@ -97,10 +110,15 @@ def dossier_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def _version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
+    """The version the form was rendered from; None when missing or not a number.
+
+    Without it the "changed by someone else" check could not be made, so every
+    staff action requires it (internal callers of the services may pass None).
+    """
+    value = request.POST.get("version", "").strip()
+    if not value.isdecimal() or not value.isascii() or len(value) > 10:
         return None
+    return int(value)
 
 
 def _after(
@@ -154,15 +172,13 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileRespons
     """A file of a dossier the user may see, shown in the browser (never public)."""
     dossier = dossier_or_404(request, pk)
     item = get_object_or_404(Attachment, pk=attachment_pk, dossier=dossier)
-    response = FileResponse(
+    audit.record(request, audit.Action.FILE_VIEWED, obj=item, dossier=dossier)
+    return file_response(
         item.file.open("rb"),
-        content_type=item.content_type or "application/octet-stream",
-        as_attachment=request.GET.get("download") == "1",
-        filename=item.original_name,
+        content_type=item.content_type,
+        name=item.original_name,
+        download=request.GET.get("download") == "1",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
 
 
 @staff_required
@@ -176,6 +192,9 @@ def print_form(
     if number not in {f.number for f in issued_forms(logs)}:
         raise Http404
     form, context = printed_form(request, dossier, number, logs, seq)
+    audit.record(
+        request, audit.Action.FORM_PRINTED, dossier=dossier, details={"form": number}
+    )
     if request.GET.get("format") != "pdf":
         return render(request, form.template, context)
     try:

@@ -23,6 +23,7 @@ from dossiers.register import (
     register_xlsx,
 )
 from dossiers.selectors import (
+    InvalidCursor,
     dashboard_counts,
     due_windows,
     keyset_page,
@@ -55,7 +56,15 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     )
     filters = form.worklist_filters() if form.is_valid() else {}
     dossiers = worklist(request.user, windows=windows, **filters)
-    rows, next_cursor = keyset_page(dossiers, request.GET.get("after"))
+    after = request.GET.get("after")
+    status = 200
+    try:
+        rows, next_cursor = keyset_page(dossiers, after)
+    except InvalidCursor:
+        # A hand-edited or truncated link: say so, and show the first page.
+        messages.error(request, _("That page link is not valid; here is page 1."))
+        rows, next_cursor = keyset_page(dossiers, None)
+        after, status = None, 400
     params = request.GET.copy()
     params.pop("after", None)
     context = {
@@ -64,9 +73,9 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         "next_cursor": next_cursor,
         "params": params.urlencode(),
         "windows": windows,
-        "first_page": not request.GET.get("after"),
+        "first_page": not after,
     }
-    return render(request, "workspace/dossier_list.html", context)
+    return render(request, "workspace/dossier_list.html", context, status=status)
 
 
 @staff_required

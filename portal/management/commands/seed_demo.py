@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.demo import DEMO_TOTP_SECRET
 from dossiers.models import Dossier
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 
@@ -32,5 +33,10 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data ready. Accounts: {names} (password '{DEMO_PASSWORD}')."
             )
+        )
+        self.stdout.write(
+            "Staff accounts also ask for a code after the password: add the key "
+            f"{DEMO_TOTP_SECRET} (time-based) to an authenticator app, or run "
+            "`manage.py demo_otp <username>` for the current code."
         )
         self.stdout.write(f"Dossiers in the database: {Dossier.objects.count()}.")

@@ -1,0 +1,14 @@
+"""App configuration for the audit trail."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "audit"
+    verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()
