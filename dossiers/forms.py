@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 from .models import ApplicantDetails, Dossier
-from .uploads import EXTENSIONS, accepted_label, check_upload
+from .uploads import EXTENSIONS, accepted_label, check_upload, verifiable
 
 
 def clean_id_number(value: str) -> str:
@@ -136,7 +136,8 @@ class PaperUploadsForm(forms.Form):
         super().__init__(data, files, **kwargs)
         self.papers = {paper["index"]: paper for paper in papers}
         for paper in papers:
-            accepted = paper.get("accepted_types") or ["pdf"]
+            # Only types the upload check can verify are offered in the picker.
+            accepted = verifiable(paper.get("accepted_types") or ["pdf"])
             accept = sorted(
                 {f".{ext}" for ext in accepted}
                 | {

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dossiers import services
+from dossiers.forms import PaperUploadsForm
 from dossiers.uploads import check_upload
 
 from .conftest import png_bytes, upload
@@ -275,3 +276,16 @@ def test_a_paper_with_several_files_keeps_them_all(client, demo, media):
         "original_name", flat=True
     )
     assert sorted(names) == ["trang-1.pdf", "trang-2.png", "trang-3.pdf"]
+
+
+def test_the_picker_offers_only_types_the_check_can_verify():
+    """A paper whose catalogue entry also lists DOC and ZIP (not verifiable from
+    their content) offers only the verifiable types in the file picker."""
+    form = PaperUploadsForm(
+        papers=[
+            {"index": 0, "name": "Tờ khai", "accepted_types": ["pdf", "doc", "zip"]}
+        ]
+    )
+    accept = form.fields[form.field_name(0)].widget.attrs["accept"].split(",")
+    assert ".pdf" in accept
+    assert not {".doc", ".zip"} & set(accept)
