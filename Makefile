@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # The local commands run in development mode unless the caller says otherwise.
 DEV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test lint format migrate seed worker beat messages browser clean
+.PHONY: run serve test lint format migrate seed worker beat messages browser clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is required"'
@@ -33,7 +33,21 @@ seed: migrate
 # Ctrl-C stops all three.
 run: seed
 	@echo "OneCenter: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server, worker and beat)"
-	$(DEV) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	$(DEV) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e /dev/null -f Procfile.dev start
+
+# The production stack (Procfile: gunicorn, worker, beat) on this machine with DEBUG
+# off, over plain HTTP at http://127.0.0.1:$(PORT)/ (no TLS proxy in front). The
+# secret key comes from .env (written once, as for `make run`) unless SECRET_KEY is
+# set. Ctrl-C or SIGTERM stops all three. docs/deploy.md covers a real server.
+# honcho gets no env file (-e /dev/null): settings.py reads .env itself, below the
+# real environment, so DEBUG=false here is not undone by .env's DEBUG=true.
+SERVE := DEBUG=false ALLOW_PLAIN_HTTP=$${ALLOW_PLAIN_HTTP:-true}
+serve: $(STAMP) .env
+	$(SERVE) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(SERVE) $(BIN)/python manage.py migrate --noinput
+	@echo "OneCenter (production mode): http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server, worker and beat)"
+	$(SERVE) PORT=$(PORT) GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:$(PORT)} PATH="$(CURDIR)/$(BIN):$$PATH" \
+	  $(BIN)/honcho -e /dev/null -f Procfile start
 
 worker: $(STAMP)
 	$(DEV) $(BIN)/celery -A onecenter worker --loglevel=INFO

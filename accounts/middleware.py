@@ -21,6 +21,7 @@ OPEN_VIEWS = frozenset(
         "admin:logout",
         "set_language",
         "portal:healthz",
+        "portal:readyz",
     }
 )
 

@@ -1,15 +1,31 @@
 """The Celery application and its beat schedule."""
 
+import logging.config
 import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import setup_logging
+from django_structlog.celery.steps import DjangoStructLogInitStep
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onecenter.settings")
 
 app = Celery("onecenter")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each task's log lines carry its task id and the request id of the request that
+# queued it (django-structlog; DJANGO_STRUCTLOG_CELERY_ENABLED in settings).
+app.steps["worker"].add(DjangoStructLogInitStep)
+
+
+@setup_logging.connect
+def use_django_logging(**kwargs) -> None:
+    """The worker and beat log through settings.LOGGING (JSON lines in production)
+    instead of Celery's own handlers."""
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+
 
 # Periodic scans are added here as features need them (each entry with a comment);
 # reminders come from scanning the database, never from ETA tasks days ahead.

@@ -464,3 +464,53 @@ _host_only = {
 }
 SESSION_COOKIE_NAME = "__Host-sessionid" if _host_only["SESSION"] else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if _host_only["CSRF"] else "csrftoken"
+
+# --- Observability and sessions in Redis (issue 13; onecenter/observability.py,
+# portal/observability.py, portal/health.py)
+from onecenter.observability import (  # noqa: E402
+    configure_structlog,
+    logging_settings,
+    session_engine,
+)
+
+INSTALLED_APPS += ["django_structlog", "django_prometheus"]
+# The request id first, so every middleware's lines carry it; Prometheus' pair
+# around everything, to time and count whole requests.
+MIDDLEWARE.insert(0, "portal.observability.RequestLogMiddleware")
+MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE += ["django_prometheus.middleware.PrometheusAfterMiddleware"]
+# LOG_FORMAT=json: one JSON object a line on stdout (the default with DEBUG off);
+# console: readable lines (the default with DEBUG on).
+LOG_FORMAT = env("LOG_FORMAT", default="console" if DEBUG else "json")
+LOGGING = logging_settings(
+    json=LOG_FORMAT == "json", level=env("LOG_LEVEL", default="INFO")
+)
+configure_structlog()
+# Logs are operational: no client addresses (the audit trail keeps those), no
+# query strings (portal.observability.RequestLogMiddleware logs the path only).
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# The id in X-Request-ID is kept when it is a plain token (the middleware replaces
+# any other before django-structlog reads it).
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+# Tasks carry the request id of the request that queued them.
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# /metrics answers only these addresses or networks (the client address as the
+# audit trail sees it, TRUSTED_PROXIES included); anyone else gets a 404.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+# Sessions: cached_db on the shared Redis cache when REDIS_URL is set (the throttles
+# and tracking limits use the same cache), the database alone otherwise.
+SESSION_ENGINE = session_engine(REDIS_URL)
+SESSION_CACHE_ALIAS = "default"
+
+# --- Production serving (issue 13; Procfile, onecenter/gunicorn.conf.py, deploy.md)
+# The Celery worker runs its tasks in threads of one process. A stop signal sent to
+# a whole process group (honcho, systemd's default KillMode) also kills a prefork
+# pool's children, and the main process then waits in billiard's
+# Pool._help_stuff_finish on the queue lock an idle child held (for minutes, in
+# issue 13) until it is killed. Our tasks wait on mail and the database, not the CPU.
+CELERY_WORKER_POOL = env("CELERY_WORKER_POOL", default="threads")
+# Where beat keeps its last run times; a second stack on the same checkout (the
+# shutdown test) points it elsewhere.
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=CELERY_BEAT_SCHEDULE_FILENAME
+)

@@ -1,7 +1,12 @@
-"""Checks of the services the portal depends on, for /healthz and the staff page."""
+"""Checks of the services the portal depends on, for /healthz, /readyz and the staff
+page."""
 
+import uuid
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 
 from onecenter.celery import app as celery_app
@@ -32,3 +37,30 @@ def broker_status(timeout: float = 2.0) -> ServiceStatus:
     except Exception as exc:
         return ServiceStatus("broker", False, type(exc).__name__)
     return ServiceStatus("broker", True, str(transport))
+
+
+def cache_status() -> ServiceStatus:
+    """The shared cache (Redis when REDIS_URL is set) keeps what it is given."""
+    key = f"readyz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "ok", timeout=10)
+        ok = cache.get(key) == "ok"
+        cache.delete(key)
+    except Exception as exc:
+        return ServiceStatus("cache", False, type(exc).__name__)
+    return ServiceStatus("cache", ok, "" if ok else "value not kept")
+
+
+def storage_status() -> ServiceStatus:
+    """The storage of uploaded papers accepts a tiny file and lets it go."""
+    try:
+        name = default_storage.save(f".readyz-{uuid.uuid4().hex}", ContentFile(b"ok"))
+        default_storage.delete(name)
+    except Exception as exc:
+        return ServiceStatus("storage", False, type(exc).__name__)
+    return ServiceStatus("storage", True, "")
+
+
+def readiness_checks() -> list[ServiceStatus]:
+    """Every service a request or a queued task may need, for /readyz."""
+    return [database_status(), cache_status(), storage_status(), broker_status()]

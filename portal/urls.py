@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from . import views
+from . import observability, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", observability.readyz, name="readyz"),
+    path("metrics", observability.metrics, name="metrics"),
 ]
