@@ -1,13 +1,14 @@
 """The audit trail as a streamed CSV file."""
 
-import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from exports.spreadsheets import csv_response, safe_cell
 
 from .models import AuditEvent
 
@@ -25,21 +26,11 @@ HEADINGS = [
     _("Browser"),
     _("Details"),
 ]
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    """A file that hands back what is written, for ``csv.writer`` to stream."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def _text(value: object) -> str:
-    text = "" if value is None else str(value)
     # The user name of a failed login and a file's name are typed by anyone.
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return safe_cell("" if value is None else str(value))
 
 
 def _values(event: AuditEvent) -> list[object]:
@@ -61,18 +52,10 @@ def _values(event: AuditEvent) -> list[object]:
 
 
 def events_csv(events: Iterable[AuditEvent], filename: str) -> StreamingHttpResponse:
-    """The events as CSV, streamed: UTF-8 with a byte-order mark, which is how Excel
-    knows to read Vietnamese letters as UTF-8."""
-    language = translation.get_language()
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        # The response is written after the view returns: keep the request's language.
-        with translation.override(language):
-            yield "\ufeff" + writer.writerow([str(h) for h in HEADINGS])
-            for event in events:
-                yield writer.writerow([_text(value) for value in _values(event)])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    """The events as CSV, streamed (``exports.spreadsheets.csv_response``)."""
+    return csv_response(
+        HEADINGS,
+        events,
+        lambda event: [_text(value) for value in _values(event)],
+        filename,
+    )

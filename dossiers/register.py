@@ -7,7 +7,6 @@ number of rows is an incomplete legal book, so the files are written row by row
 (CSV streamed, XLSX in openpyxl's write-only mode) whatever the period holds.
 """
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,10 +15,10 @@ from itertools import islice
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from exports.spreadsheets import csv_response, safe_cell
 from workcalendar.types import OFFICE_TZ
 
 from . import deadlines
@@ -30,7 +29,6 @@ CHUNK_SIZE = 2000
 # Rows per table of the PDF (see ``in_groups``): 10–25 pages of A4, so the page
 # left part-empty at the end of each table wastes little paper.
 PDF_GROUP_SIZE = 200
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The files' columns, in the printed form's order (its columns "address, phone"
@@ -162,21 +160,10 @@ def register_filename(start: date, end: date) -> str:
 
 
 def register_csv(rows: Iterable[RegisterRow], filename: str) -> StreamingHttpResponse:
-    """The rows as CSV, streamed: UTF-8 with a byte-order mark, which is how
-    Excel knows to read Vietnamese letters as UTF-8."""
-    language = translation.get_language()
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        # The response is written after the view returns: keep the request's language.
-        with translation.override(language):
-            yield "\ufeff" + writer.writerow([str(h) for h in HEADINGS])
-            for row in rows:
-                yield writer.writerow([_text(value) for value in _values(row)])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    """The rows as CSV, streamed (``exports.spreadsheets.csv_response``)."""
+    return csv_response(
+        HEADINGS, rows, lambda row: [_text(value) for value in _values(row)], filename
+    )
 
 
 def register_xlsx(rows: Iterable[RegisterRow], filename: str) -> HttpResponse:
@@ -257,16 +244,5 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, datetime):
         return _local(value).strftime("%d/%m/%Y %H:%M")
-    text = str(value)
-    # Text typed by applicants must not reach a spreadsheet as a formula (CSV
-    # injection): the leading apostrophe makes Excel read it as text.
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    """A file that hands back what is written, for ``csv.writer`` to stream."""
-
-    def write(self, value: str) -> str:
-        return value
+    # Text typed by applicants must not reach a spreadsheet as a formula.
+    return safe_cell(str(value))

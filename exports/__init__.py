@@ -1,0 +1,1 @@
+"""Files made for spreadsheets, shared by every export (no models, no app)."""
