@@ -40,7 +40,7 @@ RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput \
         /var/lib/onecenter/quarantine /var/lib/onecenter/beat
 USER 10001:10001
 EXPOSE 8000
-# /healthz checks the database and Redis. Sent as the proxy would (Host = the first
+# /healthz: the process answers (liveness; /readyz checks the services). Sent as the proxy would (Host = the first
 # ALLOWED_HOSTS entry, X-Forwarded-Proto: https) so the HTTPS redirect does not answer
 # instead; needs BEHIND_TLS_PROXY=true or ALLOW_PLAIN_HTTP=true, as compose.yaml sets.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \

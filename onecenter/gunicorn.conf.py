@@ -49,3 +49,25 @@ forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "").replace(" ", "")
 # Heartbeat files in memory, not on a possibly slow disk.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
+
+# Prometheus figures from every worker, not only the one that answers the scrape:
+# with PROMETHEUS_MULTIPROC_DIR set (an empty folder, e.g. on /dev/shm), each
+# worker writes its counters there and /metrics adds them up (django-prometheus'
+# export view reads the folder). The folder is emptied when gunicorn starts, and a
+# worker that exits has its live gauges removed.
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+
+def on_starting(server: object) -> None:
+    if _metrics_dir:
+        os.makedirs(_metrics_dir, exist_ok=True)
+        for name in os.listdir(_metrics_dir):
+            if name.endswith(".db"):
+                os.remove(os.path.join(_metrics_dir, name))
+
+
+def child_exit(server: object, worker: object) -> None:
+    if _metrics_dir:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

@@ -514,3 +514,19 @@ CELERY_WORKER_POOL = env("CELERY_WORKER_POOL", default="threads")
 CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=CELERY_BEAT_SCHEDULE_FILENAME
 )
+
+# --- Error reporting (optional; onecenter/errors.py) ---
+# SENTRY_DSN sends unhandled exceptions of the web processes and the Celery tasks to
+# Sentry or a compatible service (GlitchTip), without personal data; unset, nothing
+# is sent and the SDK is not even imported.
+from onecenter.errors import init_error_reporting  # noqa: E402
+
+SENTRY_DSN = env("SENTRY_DSN", default="")
+init_error_reporting(
+    SENTRY_DSN,
+    environment=env(
+        "SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"
+    ),
+    release=env("SENTRY_RELEASE", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
