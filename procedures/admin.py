@@ -2,12 +2,15 @@
 
 from decimal import Decimal
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -27,11 +30,15 @@ from .models import (
     Sector,
 )
 from .search import fold
-from .services import procedure_publish, procedure_withdraw
+from .services import procedure_publish, procedure_withdraw, publication_problems
+from .timeline import procedure_timeline
 
 # Django's admin labels its history button "History"; our catalogue translates it
 # by the glossary ("Lịch sử thay đổi"), and this keeps the message extracted.
 HISTORY_LABEL = gettext_noop("History")
+# The filter panel's switch, which Django's Vietnamese catalogue lacks.
+SHOW_COUNTS_LABEL = gettext_noop("Show counts")
+HIDE_COUNTS_LABEL = gettext_noop("Hide counts")
 
 
 class DepartmentInline(admin.TabularInline):
@@ -69,8 +76,31 @@ class SectorAdmin(SimpleHistoryAdmin):
         return obj.n
 
 
+class AppendedRowForm(forms.ModelForm):
+    """A new row goes after the existing ones unless the administrator gives it an
+    order (ProcedureAdmin.save_formset numbers it)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        position = self.fields["position"]
+        position.required = False
+        if self.instance.pk is None:
+            position.initial = None
+            position.help_text = _("Leave empty to put it last.")
+
+
+class PaperForm(AppendedRowForm):
+    """A new paper is optional until the administrator ticks it mandatory."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["mandatory"].initial = False
+
+
 class PaperInline(admin.StackedInline):
     model = RequiredPaper
+    form = PaperForm
     extra = 0
     fields = (
         ("position", "mandatory", "multiple_files"),
@@ -82,6 +112,7 @@ class PaperInline(admin.StackedInline):
 
 class FeeInline(admin.TabularInline):
     model = Fee
+    form = AppendedRowForm
     extra = 0
     fields = ("position", "name", "amount_vnd", "note")
 
@@ -107,6 +138,7 @@ class RouteStepFormSet(BaseInlineFormSet):
 
 class RouteStepInline(admin.TabularInline):
     model = RouteStep
+    form = AppendedRowForm
     formset = RouteStepFormSet
     extra = 0
     fields = ("position", "name", "role", "department", "working_days")
@@ -119,7 +151,7 @@ class ProcedureAdmin(SimpleHistoryAdmin):
         "code",
         "name",
         "sector",
-        "level",
+        "deciding_agency",
         "processing_time",
         "status_badge",
         "via_online",
@@ -128,19 +160,23 @@ class ProcedureAdmin(SimpleHistoryAdmin):
     list_filter = (
         "status",
         "sector",
+        "deciding_agency",
         "level",
         "online_level",
-        "deciding_agency",
         "is_demo_data",
     )
     search_fields = ("code", "name", "name_en", "search_folded")
-    list_select_related = ("sector",)
+    list_select_related = ("sector", "deciding_agency")
     list_per_page = 50
     save_on_top = True
     actions = ("publish_selected", "withdraw_selected")
     readonly_fields = ("status", "created_at", "updated_at")
     inlines = [PaperInline, FeeInline, RouteStepInline]
     change_list_template = "admin/procedures/procedure/change_list.html"
+
+    class Media:
+        css = {"all": ["css/admin-catalogue.css"]}
+
     fieldsets = (
         (
             None,
@@ -200,8 +236,33 @@ class ProcedureAdmin(SimpleHistoryAdmin):
             obj.get_status_display(),
         )
 
+    def save_formset(self, request, form, formset, change) -> None:
+        """New papers, fees and steps with no order given go last, in the order
+        they were added on the page."""
+        rows = formset.save(commit=False)
+        if rows and hasattr(rows[0], "position"):
+            last = (
+                formset.model._default_manager.filter(
+                    procedure=form.instance
+                ).aggregate(last=Max("position"))["last"]
+                or 0
+            )
+            for row in rows:
+                if row.position is None:
+                    last += 1
+                    row.position = last
+        for row in formset.deleted_objects:
+            row.delete()
+        for row in rows:
+            row.save()
+        formset.save_m2m()
+
     @admin.action(description=gettext_lazy("Publish the selected procedures"))
-    def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def publish_selected(
+        self, request: HttpRequest, queryset: QuerySet
+    ) -> HttpResponse | None:
+        if request.POST.get("confirmed") != "yes":
+            return self._confirm_status_change(request, queryset, "publish_selected")
         published = 0
         for procedure in queryset:
             try:
@@ -221,15 +282,95 @@ class ProcedureAdmin(SimpleHistoryAdmin):
                 _("%(count)d procedure(s) published.") % {"count": published},
                 messages.SUCCESS,
             )
+        return None
 
     @admin.action(description=gettext_lazy("Withdraw the selected procedures"))
-    def withdraw_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def withdraw_selected(
+        self, request: HttpRequest, queryset: QuerySet
+    ) -> HttpResponse | None:
+        if request.POST.get("confirmed") != "yes":
+            return self._confirm_status_change(request, queryset, "withdraw_selected")
+        count = 0
         for procedure in queryset:
             procedure_withdraw(procedure=procedure, actor=request.user)
+            count += 1
         self.message_user(
             request,
-            _("%(count)d procedure(s) withdrawn.") % {"count": queryset.count()},
+            _("%(count)d procedure(s) withdrawn.") % {"count": count},
             messages.SUCCESS,
+        )
+        return None
+
+    def _confirm_status_change(
+        self, request: HttpRequest, queryset: QuerySet, action: str
+    ) -> HttpResponse:
+        """A page that says what publishing or withdrawing changes for citizens,
+        with the dossiers of each procedure it touches, before anything changes."""
+        # Dossier states by their stored values: the catalogue sits below the
+        # dossiers app and reads them only through the reverse relation.
+        procedures = list(
+            queryset.select_related("sector").annotate(
+                drafts=Count("dossiers", filter=Q(dossiers__state="draft")),
+                waiting=Count(
+                    "dossiers",
+                    filter=Q(dossiers__state__in=["submitted", "supplement_requested"]),
+                ),
+                in_progress=Count(
+                    "dossiers",
+                    filter=Q(
+                        dossiers__state__in=[
+                            "received",
+                            "processing",
+                            "awaiting_supplement",
+                            "result_ready",
+                        ]
+                    ),
+                ),
+            )
+        )
+        publishing = action == "publish_selected"
+        rows = [
+            {
+                "procedure": procedure,
+                "problems": publication_problems(procedure) if publishing else [],
+            }
+            for procedure in procedures
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": (
+                _("Publish these procedures?")
+                if publishing
+                else _("Withdraw these procedures?")
+            ),
+            "action": action,
+            "publishing": publishing,
+            "rows": rows,
+            "selected": [procedure.pk for procedure in procedures],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/procedures/procedure/confirm_status.html", context
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        """One timeline of the procedure and its papers, fees and route steps."""
+        procedure = self.get_object(request, unquote(object_id))
+        if procedure is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, procedure):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": procedure,
+            "title": _("History of changes: %(code)s") % {"code": procedure.code},
+            "entries": procedure_timeline(procedure),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(
+            request, "admin/procedures/procedure/timeline.html", context
         )
 
     def get_urls(self):

@@ -58,9 +58,35 @@ def test_administrator_creates_and_publishes_a_procedure(page, demo):
     page.locator("input.action-select").first.check()
     page.select_option("select[name=action]", "publish_selected")
     page.locator("button[name=index]").click()
+    # A page says what publishing changes for citizens before anything changes.
+    expect(page.get_by_role("heading", name="Công bố các thủ tục này?")).to_be_visible()
+    page.get_by_role("button", name="Đồng ý công bố").click()
     expect(page.get_by_text("Đã công bố 1 thủ tục.")).to_be_visible()
 
     page.goto("/procedures/?q=giay xac nhan thu nghiem")
     page.get_by_role("link", name="Cấp giấy xác nhận thử nghiệm trình duyệt").click()
     expect(page.get_by_text("Tờ khai theo mẫu")).to_be_visible()
     expect(page.get_by_text("Phê duyệt").first).to_be_visible()
+
+
+def test_catalogue_admin_reads_on_an_office_screen(page, demo, tmp_path):
+    """At 1366×768 the procedure list shows every column without scrolling
+    sideways, and a procedure's History lists its papers, fees and steps."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(page, "admin")
+    page.goto("/admin/procedures/procedure/")
+    expect(page.locator("#result_list th.column-via_online")).to_be_visible()
+    overflow = page.evaluate(
+        "(() => { const r = document.querySelector('.results');"
+        " return r.scrollWidth - r.clientWidth; })()"
+    )
+    assert overflow <= 0
+    page.screenshot(path=str(tmp_path / "admin-procedures-1366.png"))
+    page.get_by_role("link", name="1.001193").click()
+    page.get_by_role("link", name="Lịch sử thay đổi").click()
+    expect(
+        page.get_by_role("heading", name="Lịch sử thay đổi: 1.001193")
+    ).to_be_visible()
+    expect(page.locator("tr.timeline-paper").first).to_be_visible()
+    expect(page.locator("tr.timeline-fee").first).to_be_visible()
+    expect(page.locator("tr.timeline-step").first).to_be_visible()
