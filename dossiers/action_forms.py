@@ -19,7 +19,11 @@ from accounts.models import User
 
 from .forms import MultipleFileInput
 from .models import Channel, Dossier, PaperCheck, ReceivedPaper
-from .selectors import next_step_handlers, open_supplement_request
+from .selectors import (
+    current_step_handlers,
+    next_step_handlers,
+    open_supplement_request,
+)
 from .uploads import check_upload
 
 
@@ -124,6 +128,27 @@ class AssignForm(NoteForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = next_step_handlers(self.dossier)
+
+
+class ReassignForm(ActionForm):
+    """A leader gives the current step to another of its handlers, saying why."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("Give the step to"),
+        queryset=User.objects.none(),
+    )
+    note = forms.CharField(
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        handlers = current_step_handlers(self.dossier)
+        if self.dossier.assignee_id:
+            handlers = handlers.exclude(pk=self.dossier.assignee_id)
+        self.fields["assignee"].queryset = handlers
 
 
 class MultipleFileField(forms.FileField):

@@ -103,6 +103,15 @@ procedure_in_force.reason = _(  # type: ignore[attr-defined]
 )
 
 
+def step_unassigned(dossier: "Dossier") -> bool:
+    return dossier.assignee_id is None
+
+
+step_unassigned.reason = _(  # type: ignore[attr-defined]
+    "Someone already holds this step; a leader can reassign it."
+)
+
+
 def has_next_step(dossier: "Dossier") -> bool:
     return dossier.current_step_index is not None and (
         dossier.current_step_index + 1 < len(dossier.route)
@@ -487,6 +496,25 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def forward(self) -> None:
         """Hand-off to the next step of the route (a line of Form 06)."""
         self.current_step_index += 1
+
+    @transition(
+        field=state,
+        source=State.PROCESSING,
+        target=State.PROCESSING,
+        conditions=[step_unassigned],
+        permission=is_step_officer,
+    )
+    def claim(self) -> None:
+        """An officer of the current step takes it (nobody held it)."""
+
+    @transition(
+        field=state,
+        source=State.PROCESSING,
+        target=State.PROCESSING,
+        permission=any_of(is_deciding_leader, is_manager),
+    )
+    def reassign(self) -> None:
+        """A leader gives the current step to another of its handlers."""
 
     @transition(
         field=state,

@@ -476,3 +476,18 @@ def next_step_handlers(dossier: Dossier) -> QuerySet[User]:
         deciding_agency_id=dossier.deciding_agency_id,
     )
     return User.objects.filter(is_active=True, **lookup)
+
+
+def current_step_handlers(dossier: Dossier) -> QuerySet[User]:
+    """Who can hold the dossier's current step (a leader reassigns among them)."""
+    step = dossier.current_step
+    if step is None:
+        return User.objects.none()
+    lookup = step_handler_lookup(
+        role=step.role,
+        department_id=step.department_id,
+        deciding_agency_id=dossier.deciding_agency_id,
+    )
+    return User.objects.filter(is_active=True, **lookup).order_by(
+        "last_name", "first_name", "username"
+    )

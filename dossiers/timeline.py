@@ -41,7 +41,7 @@ def applicant_timeline(logs: Iterable[TransitionLog]) -> list[Event]:
             note=log.note if ACTIONS[log.transition].note_for_applicant else "",
         )
         for log in logs
-        if log.transition in ACTIONS
+        if log.transition in ACTIONS and not ACTIONS[log.transition].internal
     ]
 
 

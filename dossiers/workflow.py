@@ -40,7 +40,7 @@ class Action:
     # What staff press; also the action's name in logs and lists.
     label: Promise
     # How the applicant's timeline tells it, in one sentence.
-    timeline: Promise
+    timeline: Promise | str
     # What staff read once it is done (empty: the applicant's own action).
     done: Promise | str = ""
     # The workspace form asking for its input; None: not a workspace button.
@@ -53,6 +53,8 @@ class Action:
     note: str = ""
     # A decision against the applicant: its button is shown in red.
     adverse: bool = False
+    # Who holds the work inside the agency: never in the applicant's timeline.
+    internal: bool = False
 
     @property
     def service(self) -> Callable[..., Any]:
@@ -166,6 +168,24 @@ ACTIONS: dict[str, Action] = {
             done=_("Dossier forwarded to the next step."),
             form=action_forms.AssignForm,
             tells_applicant=False,
+        ),
+        Action(
+            "claim",
+            label=_("Take this step"),
+            timeline="",
+            done=_("You hold this step now; it is in your list."),
+            form=action_forms.NoteForm,
+            tells_applicant=False,
+            internal=True,
+        ),
+        Action(
+            "reassign",
+            label=_("Reassign the step"),
+            timeline="",
+            done=_("The step was given to another handler; both see it logged."),
+            form=action_forms.ReassignForm,
+            tells_applicant=False,
+            internal=True,
         ),
         Action(
             "request_supplement",

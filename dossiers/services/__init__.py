@@ -49,10 +49,12 @@ from .intake import (
 )
 from .processing import (
     dossier_approve,
+    dossier_claim,
     dossier_deny,
     dossier_draft_extension,
     dossier_extend,
     dossier_forward,
+    dossier_reassign,
     dossier_stop,
     dossier_transfer,
 )
@@ -79,6 +81,7 @@ __all__ = [
     "dossier_attach_paper",
     "dossier_attach_papers",
     "dossier_check_papers",
+    "dossier_claim",
     "dossier_create_draft",
     "dossier_deny",
     "dossier_draft_extension",
@@ -86,6 +89,7 @@ __all__ = [
     "dossier_file_at_counter",
     "dossier_forward",
     "dossier_intake_at_counter",
+    "dossier_reassign",
     "dossier_receive",
     "dossier_receive_at_counter",
     "dossier_refuse",

@@ -124,6 +124,54 @@ def dossier_forward(
     return dossier
 
 
+@performs("claim")
+@transaction.atomic
+def dossier_claim(
+    *,
+    dossier: Dossier,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Dossier:
+    """An officer takes the current step nobody holds; logged with who and when."""
+    dossier = lock(dossier, expected_version)
+    perform(dossier, "claim", actor, at=now_or(at), note=note)
+    assign(dossier, actor)
+    return dossier
+
+
+@performs("reassign")
+@transaction.atomic
+def dossier_reassign(
+    *,
+    dossier: Dossier,
+    actor: User,
+    assignee: User | None,
+    note: str,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Dossier:
+    """A leader gives the current step to another of its handlers, with a note
+    naming who held it and who holds it now."""
+    dossier = lock(dossier, expected_version)
+    check(dossier, "reassign", actor)
+    note = require_text(note, "note", _("Say why the step changes hands."))
+    if assignee is None:
+        raise ValidationError({"assignee": _("Choose who takes the step.")})
+    if assignee.pk == dossier.assignee_id:
+        raise ValidationError({"assignee": _("This person already holds the step.")})
+    before = dossier.assignee
+    record = _("%(before)s → %(after)s: %(why)s") % {
+        "before": str(before) if before else _("nobody"),
+        "after": str(assignee),
+        "why": note,
+    }
+    perform(dossier, "reassign", actor, at=now_or(at), note=record)
+    assign(dossier, assignee)
+    return dossier
+
+
 def _finish_current_step(dossier: Dossier, actor: User, at: datetime) -> None:
     step = dossier.current_step
     if step:

@@ -62,6 +62,8 @@ TRANSITIONS = (
     "file_at_counter",
     "transfer",
     "forward",
+    "claim",
+    "reassign",
     "request_supplement",
     "supplement",
     "supplement_at_counter",
@@ -181,6 +183,13 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("received, extended", "extend"): set(),
     ("received, extended", "stop"): {LEADER, MANAGER},
     ("processing, first step", "forward"): {STEP_OFFICER},
+    # Nobody holds the step yet: its officer may take it; the deciding agency's
+    # leader or the manager may give it to someone.
+    ("processing, first step", "claim"): {STEP_OFFICER},
+    ("processing, first step", "reassign"): {LEADER, MANAGER},
+    ("processing, last step", "reassign"): {LEADER, MANAGER},
+    ("processing, extended", "claim"): {STEP_OFFICER},
+    ("processing, extended", "reassign"): {LEADER, MANAGER},
     ("processing, first step", "request_supplement"): {STEP_OFFICER},
     ("processing, first step", "approve"): set(),
     ("processing, first step", "deny"): set(),
