@@ -56,6 +56,23 @@ class ActionForm(BootstrapMixin, forms.Form):
         """The service's keyword arguments from the cleaned data."""
         return dict(self.cleaned_data)
 
+    def error_summary(self) -> list[tuple[str, str]]:
+        """What to fix, in order, as (id of the field to jump to, sentence); the
+        panel of a failed action lists them at its top."""
+        items = [("", str(error)) for error in self.non_field_errors()]
+        for field in self:
+            for error in field.errors:
+                items.append((field.id_for_label or "", f"{field.label}: {error}"))
+        table = getattr(self, "paper_table", None)
+        for line in table.lines if table else ():
+            name = str(line.paper["name"])[:80]
+            for error in line.non_field_errors():
+                items.append((line["received"].id_for_label, f"{name}: {error}"))
+            for field in line:
+                for error in field.errors:
+                    items.append((field.id_for_label, f"{name}: {error}"))
+        return items
+
     def add_service_error(self, error: ValidationError) -> None:
         """Show a service's refusal at its field, or above the form."""
         if hasattr(error, "error_dict"):
@@ -285,6 +302,24 @@ class SupplementForms:
             "items": self.selected(),
             "message": self.message.cleaned_data["message"],
         }
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """As ``ActionForm.error_summary``: the list's problems, each paper's
+        guidance, then the message."""
+        first = self.items[0]["selected"].id_for_label if self.items else ""
+        items = [(first, str(error)) for error in self.errors]
+        for item in self.items:
+            for error in item["guidance"].errors:
+                items.append(
+                    (
+                        item["guidance"].id_for_label,
+                        f"{str(item.paper['name'])[:80]}: {error}",
+                    )
+                )
+        for field in self.message:
+            for error in field.errors:
+                items.append((field.id_for_label, f"{field.label}: {error}"))
+        return items
 
     def add_service_error(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):
