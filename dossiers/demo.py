@@ -29,6 +29,7 @@ from django.utils.text import slugify
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Role, User
+from procedures.demo_forms import sample_answers
 from procedures.models import Procedure
 from procedures.search import fold
 from workcalendar.calendar import load_calendar
@@ -701,6 +702,16 @@ class _Seeder:
         dossier = services.dossier_create_draft(
             applicant=applicant, procedure=self.procedures[spec.procedure]
         )
+        if dossier.form_definition:
+            services.dossier_save_answers(
+                dossier=dossier,
+                actor=applicant,
+                answers=sample_answers(
+                    spec.procedure,
+                    name=dossier.applicant_name,
+                    id_number=dossier.applicant_id_number,
+                ),
+            )
         for index in self._filed_papers(spec, dossier.papers):
             services.dossier_attach_paper(
                 dossier=dossier,
@@ -741,6 +752,11 @@ class _Seeder:
             applicant=self.account(spec.who),
             received=received,
             uploads=[(i, _paper_upload(snapshot, i, details.name)) for i in papers],
+            answers=sample_answers(
+                procedure.code, name=details.name, id_number=details.id_number
+            )
+            if snapshot.get("form")
+            else None,
             note=event.text,
             at=at,
         )

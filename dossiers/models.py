@@ -14,6 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Role
 from notifications.models import Delivery
+from procedures.eforms import missing_answers
 
 from . import deadlines
 from .rules import (
@@ -89,6 +90,15 @@ def mandatory_papers_attached(dossier: "Dossier") -> bool:
 
 mandatory_papers_attached.reason = _(  # type: ignore[attr-defined]
     "Attach every mandatory paper before submitting."
+)
+
+
+def form_answers_complete(dossier: "Dossier") -> bool:
+    return not dossier.missing_answers()
+
+
+form_answers_complete.reason = _(  # type: ignore[attr-defined]
+    "Complete the application form: a required answer is missing or wrong."
 )
 
 
@@ -280,6 +290,25 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         _("result delivered"), max_length=10, choices=Channel.choices, blank=True
     )
     collected_by = models.CharField(_("collected by"), max_length=150, blank=True)
+    answers = models.JSONField(
+        _("application form answers"),
+        default=dict,
+        blank=True,
+        help_text=_("The answers to the procedure's online form, as filed."),
+    )
+    result_delivery = models.CharField(
+        _("result delivery requested"),
+        max_length=10,
+        choices=Channel.choices,
+        blank=True,
+        help_text=_("How the applicant asked to receive the result."),
+    )
+    result_address = models.CharField(
+        _("address for the result"),
+        max_length=255,
+        blank=True,
+        help_text=_("Where the result is posted, when asked by post."),
+    )
 
     class Meta:
         verbose_name = _("dossier")
@@ -347,6 +376,14 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         return self.procedure_snapshot.get("route", [])
 
     @property
+    def form_definition(self) -> dict[str, Any]:
+        return self.procedure_snapshot.get("form") or {}
+
+    def missing_answers(self) -> dict[str, str]:
+        """Required answers of the filed form left empty or wrong, by path."""
+        return missing_answers(self.form_definition, self.answers or {})
+
+    @property
     def current_step(self) -> "DossierStep | None":
         if self.current_step_index is None:
             return None
@@ -381,7 +418,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.DRAFT,
         target=State.SUBMITTED,
-        conditions=[procedure_in_force, mandatory_papers_attached],
+        conditions=[
+            procedure_in_force,
+            mandatory_papers_attached,
+            form_answers_complete,
+        ],
         permission=is_own_applicant,
     )
     def submit(self, *, at: datetime, code: str) -> None:
@@ -431,7 +472,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.SUPPLEMENT_REQUESTED,
         target=State.SUBMITTED,
-        conditions=[procedure_in_force, mandatory_papers_attached],
+        conditions=[
+            procedure_in_force,
+            mandatory_papers_attached,
+            form_answers_complete,
+        ],
         permission=is_own_applicant,
     )
     def resubmit(self, *, at: datetime) -> None:

@@ -15,10 +15,12 @@ import segno
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from procedures.eforms import answer_rows, text_in
 
 from . import workflow
 from .control_sheet import control_sheet
@@ -74,6 +76,7 @@ FORMS: dict[str, PrintedForm] = {
     )
 }
 REGISTER_TEMPLATE = "dossiers/forms/form_07.html"
+DECLARATION_TEMPLATE = "dossiers/forms/declaration.html"
 
 
 class PdfUnavailable(RuntimeError):
@@ -172,6 +175,23 @@ def printed_form(
             if number == "06"
             else None
         ),
+    }
+
+
+def declaration_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
+    """The online form's answers printed as the procedure's declaration (tờ khai),
+    with the dossier code and QR. Always in Vietnamese: it is the filed document."""
+    definition = dossier.form_definition
+    with translation.override("vi"):
+        rows = answer_rows(
+            definition, dossier.answers or {}, papers=dossier.papers, language="vi"
+        )
+    return {
+        "dossier": dossier,
+        "page_size": "A4",
+        "qr": tracking_qr(request, dossier.code) if dossier.code else "",
+        "title": text_in(definition.get("title"), "vi") or "Tờ khai",
+        "rows": rows,
     }
 
 

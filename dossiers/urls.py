@@ -3,11 +3,12 @@
 from django.urls import path
 
 from .views import applicant as views
-from .views import tracking
+from .views import eforms, tracking
 
 app_name = "dossiers"
 urlpatterns = [
     path("track/", tracking.track, name="track"),
+    path("forms/communes/", eforms.communes, name="communes"),
     path("my/dossiers/", views.my_dossiers, name="my_list"),
     path("my/dossiers/new/<str:code>/", views.file, name="file"),
     path("my/dossiers/<int:pk>/", views.detail, name="detail"),
@@ -30,6 +31,11 @@ urlpatterns = [
     ),
     path("my/dossiers/<int:pk>/supplement/", views.supplement, name="supplement"),
     path("my/dossiers/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path(
+        "my/dossiers/<int:pk>/declaration.pdf",
+        eforms.declaration_pdf,
+        name="declaration_pdf",
+    ),
     path("my/dossiers/<int:pk>/slips/<str:number>/", views.slip, name="slip"),
     path(
         "my/dossiers/<int:pk>/slips/<str:number>/<int:seq>/",

@@ -48,4 +48,20 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=30, hour=2),
         "options": {"expires": 6 * 3600},
     },
+    # The statistics' summary rows (reports/tasks.py): the days since the last
+    # build, a few days back, up to yesterday; the current day is computed live.
+    # Hourly at :15, so a missed night is caught up; a rerun rebuilds the same rows.
+    "reports-refresh-summaries": {
+        "task": "reports.tasks.refresh_summaries",
+        "schedule": crontab(minute=15),
+        "options": {"expires": 3600},
+    },
+    # Outbox deliveries due now (outbox/tasks.py): retries whose backoff has
+    # passed, and any delivery whose on-commit message was lost. Every 30 s; a
+    # sweep not started by then is dropped, the next one finds the same rows.
+    "outbox-sweep": {
+        "task": "outbox.tasks.sweep",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+    },
 }

@@ -530,3 +530,132 @@ init_error_reporting(
     release=env("SENTRY_RELEASE", default=""),
     traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
 )
+
+# --- Object storage (S3) (issue 13; onecenter/storage.py, docs/deploy.md) ---
+# With S3_BUCKET set, uploaded papers, results and blank forms live in that private
+# bucket of an S3-compatible server (SeaweedFS, MinIO, Amazon S3) shared by every web
+# and worker machine; without it, on the local disk under MEDIA_ROOT. Either way
+# the app alone serves them, to users it has checked.
+from onecenter.storage import s3_storage  # noqa: E402
+
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES = {
+        **STORAGES,
+        "default": s3_storage(
+            bucket=S3_BUCKET,
+            endpoint_url=env("S3_ENDPOINT_URL", default=""),
+            region=env("S3_REGION", default=""),
+            access_key=env("S3_ACCESS_KEY_ID", default=""),
+            secret_key=env("S3_SECRET_ACCESS_KEY", default=""),
+            location=env("S3_LOCATION", default=""),
+            url_expiry=env.int("S3_URL_EXPIRY_SECONDS", default=60),
+        ),
+    }
+
+# --- Statistics (issue 14; reports/, docs/indicators.md) ---
+# Summary rows per day, agency, procedure and channel, rebuilt by a beat task
+# (reports.tasks.refresh_summaries) this many days back; the current day is live.
+INSTALLED_APPS += ["reports"]
+REPORTS_REBUILD_LOOKBACK_DAYS = env.int("REPORTS_REBUILD_LOOKBACK_DAYS", default=3)
+
+# --- Several nodes (issue 13; tests/twonode, docs/deploy.md "Several servers") ---
+# A task a worker had taken when it died (SIGKILL, a lost machine) goes back to the
+# queue for another worker this many seconds after it was handed out. It must be
+# longer than any task runs and any retry's countdown (a retry waiting for its time
+# is held the same way), or the task runs twice. A worker sweeps for such
+# tasks every 10 s (more often with a short timeout; kombu's default is every
+# 100 s), and the sweep's lock expires sooner than kombu's 5 minutes when the
+# timeout is short, so a worker killed while holding it does not stall the others.
+if REDIS_URL:
+    _visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "visibility_timeout": _visibility_timeout,
+        "unacked_restore_interval": max(1, min(10, _visibility_timeout // 5)),
+        "unacked_restore_throttle": 1,
+        "unacked_mutex_expire": min(300, _visibility_timeout),
+    }
+# Collected static files (collectstatic, served by whitenoise) elsewhere than var/.
+STATIC_ROOT = env.path("STATIC_ROOT", default=STATIC_ROOT)
+# EMAIL_URL=filemail:////some/folder writes each e-mail to a file there (the
+# two-node test reads each worker's); without this the URL's folder was dropped.
+if "EMAIL_FILE_PATH" in _email:
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+
+# --- HTTP benchmark (issue 13; manage.py bench_http, docs/performance.md)
+# Routes /bench/bare/, a view that does nothing, so the benchmark can hold each page
+# against the cost of the middleware alone. Only the benchmark's server sets it.
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
+
+# --- Outbox: national portal sync and webhooks (issue 16 item 5; outbox/,
+# docs/outbox.md) ---
+# Every dossier transition records an event; each active subscriber (admin) gets it
+# in order per dossier. A failed attempt is retried after OUTBOX_BACKOFF_SECONDS,
+# then twice that, and so on up to OUTBOX_BACKOFF_MAX_SECONDS; after
+# OUTBOX_MAX_ATTEMPTS the delivery is dead until an administrator replays it. The
+# defaults keep trying for about eight hours.
+INSTALLED_APPS += ["outbox"]
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=15)
+OUTBOX_BACKOFF_SECONDS = env.int("OUTBOX_BACKOFF_SECONDS", default=30)
+OUTBOX_BACKOFF_MAX_SECONDS = env.int("OUTBOX_BACKOFF_MAX_SECONDS", default=3600)
+# One HTTP attempt gives up after this long (seconds); the row stays locked
+# meanwhile, so it must stay well below CELERY_VISIBILITY_TIMEOUT.
+OUTBOX_HTTP_TIMEOUT = env.int("OUTBOX_HTTP_TIMEOUT", default=10)
+# Deliveries enqueued per sweep (every 30 s, onecenter/celery.py).
+OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=500)
+
+# --- REST API v1 (issue 16; api/, docs/api.md) ---
+INSTALLED_APPS += [
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+]
+# Before the pages' second-factor gate: an API session that owes its second factor
+# is answered with a JSON 403 instead of a redirect to the code page, and the
+# upload limit's 413 (and a malformed form's 400) in the API's JSON shape.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("accounts.middleware.SecondFactorMiddleware"),
+    "api.middleware.ApiMiddleware",
+)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttles.PublicThrottle",
+        "api.throttles.UserThrottle",
+    ],
+    # Per client address (anonymous) and per account (signed in), in the shared
+    # cache; API_THROTTLE_PUBLIC=1000/minute for a load test.
+    "DEFAULT_THROTTLE_RATES": {
+        "public": env("API_THROTTLE_PUBLIC", default="120/minute"),
+        "user": env("API_THROTTLE_USER", default="600/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OneCenter API",
+    "DESCRIPTION": (
+        "The procedure catalogue, public tracking, citizens' dossiers and the "
+        "staff's workflow. Authentication, errors and pagination: docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"DossierState": "dossiers.models.State"},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

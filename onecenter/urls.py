@@ -1,5 +1,6 @@
 """Root URL configuration."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +17,20 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("procedures/", include("procedures.urls")),
     path("staff/", include("workspace.urls")),
+    path("", include("reports.urls")),
     path("", include("dossiers.urls")),
     path("", include("feedback.urls")),
     path("notifications/", include("notifications.urls")),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_BARE_VIEW:
+    # The benchmark's baseline: every middleware, no work (docs/performance.md).
+    from portal.benchmark.views import bare
+
+    urlpatterns.append(path("bench/bare/", bare, name="bench_bare"))
 
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"

@@ -204,6 +204,10 @@ class ProcedureAdmin(SimpleHistoryAdmin):
             {"fields": ("conditions", "result", "legal_basis")},
         ),
         (
+            gettext_lazy("Online form"),
+            {"fields": ("form_definition",), "classes": ("collapse",)},
+        ),
+        (
             gettext_lazy("Validity and sources"),
             {
                 "fields": (

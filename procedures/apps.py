@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class ProceduresConfig(AppConfig):
     name = "procedures"
     verbose_name = _("Procedure catalogue")
+
+    def ready(self) -> None:
+        from .cache import connect_signals
+
+        connect_signals()

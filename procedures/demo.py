@@ -8,6 +8,7 @@ from typing import Any
 from accounts.models import User
 
 from .catalogue_io import FORMAT, VERSION, import_catalogue
+from .demo_forms import seed_demo_forms
 from .search import fold
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "national_procedures.json"
@@ -198,5 +199,8 @@ def demo_catalogue_document() -> dict[str, Any]:
 
 
 def seed_catalogue(actor: User | None = None) -> dict[str, int]:
-    """Load the demo catalogue through the same import as any shared catalogue."""
-    return import_catalogue(demo_catalogue_document(), actor=actor)
+    """Load the demo catalogue through the same import as any shared catalogue,
+    then the online forms of the procedures that have one."""
+    summary = import_catalogue(demo_catalogue_document(), actor=actor)
+    seed_demo_forms()
+    return summary

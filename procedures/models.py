@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from workcalendar.calendar import configured_office_hours
 
+from .eforms import definition_errors
 from .search import fold
 
 
@@ -240,6 +241,16 @@ class Procedure(models.Model):
         help_text=_("Approximate values for demonstration; check the official portal."),
     )
     sources = models.TextField(_("sources"), blank=True)
+    form_definition = models.JSONField(
+        _("online form"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The fields of the online application form (tờ khai điện tử), as JSON: "
+            '{"fields": [...]}. Leave {} when the procedure has no online form. '
+            "Checked on save; every dossier keeps the form it was filed with."
+        ),
+    )
     name_folded = models.CharField(max_length=500, editable=False, db_index=True)
     search_folded = models.TextField(editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -297,7 +308,7 @@ class Procedure(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, str] = {}
+        errors: dict[str, object] = {}
         if (
             self.status == PublicationStatus.PUBLISHED
             and not self.processing_time_value
@@ -314,6 +325,12 @@ class Procedure(models.Model):
             errors["via_online"] = _(
                 "Tick the online channel, or set the online service level to none."
             )
+        form_errors = definition_errors(
+            self.form_definition,
+            paper_count=self.papers.count() if self.pk else None,
+        )
+        if form_errors:
+            errors["form_definition"] = form_errors
         if not (self.via_counter or self.via_post or self.via_online):
             errors["via_counter"] = _("Choose at least one channel for filing.")
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:

@@ -1,8 +1,21 @@
 """Reads of the procedure catalogue: public search and detail."""
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from datetime import date, datetime, time, timedelta
 
-from .models import Agency, Procedure, RouteStep
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from .cache import catalogue_cached
+from .models import Agency, Department, Procedure, RouteStep
 from .search import fold, query_terms
 
 
@@ -65,12 +78,36 @@ def public_procedure(code: str) -> Procedure:
     )
 
 
+def _agency_parents() -> list[tuple[int, int | None]]:
+    """Every agency with its parent, from the shared cache (they seldom change;
+    the catalogue version changes when one does)."""
+    return catalogue_cached(
+        "agency-parents", lambda: list(Agency.objects.values_list("pk", "parent_id"))
+    )
+
+
+def unit_names() -> dict[str, dict[int, str]]:
+    """The name of every agency and department by id, from the shared cache: a
+    page header that names the user's own needs no query."""
+    return catalogue_cached(
+        "unit-names",
+        lambda: {
+            "agency": dict(Agency.objects.values_list("pk", "name")),
+            "department": dict(Department.objects.values_list("pk", "name")),
+        },
+    )
+
+
+def agency_count() -> int:
+    return len(_agency_parents())
+
+
 def agency_subtree(agency_id: int | None) -> set[int]:
     """The agency and every agency below it (agencies form a small tree)."""
     if agency_id is None:
         return set()
     children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Agency.objects.values_list("pk", "parent_id"):
+    for pk, parent_id in _agency_parents():
         children.setdefault(parent_id, []).append(pk)
     found, stack = set(), [agency_id]
     while stack:
@@ -86,6 +123,44 @@ def counter_procedures() -> QuerySet[Procedure]:
     return (
         Procedure.objects.public()
         .filter(via_counter=True)
-        .only("code", "name")
+        .only("code", "name", "name_folded")
         .order_by("name")
     )
+
+
+# How far back the counter's picker counts a desk's dossiers to rank procedures.
+PICKER_DAYS = 90
+
+
+def counter_picker(desk_id: int | None, today: date) -> list[dict[str, object]]:
+    """The counter's procedure picker: what the desk may receive, the procedures
+    it received most in the last ``PICKER_DAYS`` days first, then by name; each
+    with its text folded for matching without accents. Kept until the catalogue
+    changes or the day ends."""
+
+    def build() -> list[dict[str, object]]:
+        since = timezone.make_aware(
+            datetime.combine(today - timedelta(days=PICKER_DAYS), time.min)
+        )
+        # The dossiers are read through the reverse relation: the catalogue
+        # imports nothing of the dossiers app.
+        rows = counter_procedures().annotate(
+            uses=Count(
+                "dossiers",
+                filter=Q(
+                    dossiers__receiving_desk_id=desk_id,
+                    dossiers__received_at__gte=since,
+                ),
+            )
+        )
+        return [
+            {
+                "code": p.code,
+                "name": p.name,
+                "folded": fold(f"{p.code} {p.name}"),
+                "uses": p.uses,
+            }
+            for p in sorted(rows, key=lambda p: (-p.uses, p.name_folded))
+        ]
+
+    return catalogue_cached(f"counter-picker:{desk_id}:{today.isoformat()}", build)

@@ -36,8 +36,11 @@ def pytest_configure(config) -> None:
     from django.conf import settings
 
     # Tests serve static files from the apps' folders, with no collectstatic run.
+    # Uploaded files go to each test's MEDIA_ROOT even when a developer's .env sets
+    # S3_BUCKET; the tests asking for `file_storage` run on S3 as well.
     settings.STORAGES = {
         **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
@@ -442,6 +445,15 @@ def second_factor_code(username: str) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with an empty cache: rendered catalogue pages and unread
+    counts of a previous test's rows (rolled back since) must not be served."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _test_client_logins(monkeypatch) -> None:
     """Django's test client meets the login protection as a person would.
 
@@ -527,3 +539,68 @@ def in_processing(file_online):
     services.dossier_transfer(dossier=dossier, actor=clerk)
     dossier.refresh_from_db()
     return dossier
+
+
+# --- file storage: the local disk or a real S3 server (SeaweedFS) -------------------
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3 server for this test process: the one .ci/run started for every
+    worker (TEST_S3_ENDPOINT_URL), else a SeaweedFS of our own (tests/s3server.py)."""
+    from tests.s3server import shared_or_own
+
+    with shared_or_own() as server:
+        yield server
+
+
+@dataclass
+class FileStorage:
+    """Where the files of a test go, and a way to look at them behind the app."""
+
+    kind: str  # "local" or "s3"
+    media: Path
+    server: object | None = None  # tests.s3server.S3Server
+    location: str = ""
+
+    def key(self, name: str) -> str:
+        return f"{self.location}/{name}" if self.location else name
+
+    def holds(self, name: str) -> bool:
+        """Whether the stored file ``name`` really is in this storage."""
+        if self.kind == "local":
+            return (self.media / name).is_file()
+        client = self.server.client()
+        found = client.list_objects_v2(Bucket=self.server.bucket, Prefix=self.key(name))
+        return any(item["Key"] == self.key(name) for item in found.get("Contents", []))
+
+
+@pytest.fixture(params=["local", "s3"])
+def file_storage(request, settings, media) -> FileStorage:
+    """A test asking for this runs twice: files on the local disk (MEDIA_ROOT), then
+    in a private bucket of a real S3 server. Ask for it before any fixture that
+    stores files, so that they go where the test looks."""
+    if request.param == "local":
+        return FileStorage("local", media)
+    import uuid
+
+    from onecenter.storage import s3_storage
+
+    server = request.getfixturevalue("s3_server")
+    # Workers sharing one server keep apart under a prefix of their own.
+    location = (
+        f"tests/{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}/{uuid.uuid4().hex}"
+    )
+    # Django's setting_changed handler forgets the storages built from the old value.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage(
+            bucket=server.bucket,
+            endpoint_url=server.endpoint_url,
+            region=server.region,
+            access_key=server.access_key,
+            secret_key=server.secret_key,
+            location=location,
+        ),
+    }
+    return FileStorage("s3", media, server, location)

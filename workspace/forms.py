@@ -6,15 +6,59 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from dossiers.action_forms import BootstrapMixin, PaperTable
+from dossiers.eform import AnswersForm, ResultDeliveryForm
 from dossiers.forms import clean_id_number
 from dossiers.models import ApplicantDetails, Channel, State
 from dossiers.services import snapshot_procedure
+from dossiers.templatetags.dossier_cells import escape
+from procedures.cache import catalogue_choices
 from procedures.models import Department, Procedure, Sector
+
+
+class ListSelect(forms.Select):
+    """A select rendered in Python: the same markup as Django's template, without
+    a template render per option (the worklist's filters hold a few hundred
+    options and are drawn on every page of it)."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{escape(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{escape(option["value"])}"'
+                f"{_attrs(option['attrs'])}>{escape(option['label'])}</option>"
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        # Safe: every value above went through escape().
+        return mark_safe("".join(parts))
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """Django's widgets/attrs.html: True gives a bare name, False nothing."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def model_choices(field: forms.ModelChoiceField) -> list[tuple[Any, str]]:
+    """A model field's choices as plain pairs, read with one ordinary query."""
+    return [
+        (field.prepare_value(obj), field.label_from_instance(obj))
+        for obj in field.queryset
+    ]
 
 
 def due_window_choices(soon_days: int) -> list[tuple[str, str]]:
@@ -50,23 +94,26 @@ class WorklistFilterForm(BootstrapMixin, forms.Form):
     state = forms.ChoiceField(
         label=_("Status"),
         required=False,
+        widget=ListSelect,
         choices=[
             ("", _("All statuses")),
             *[c for c in State.choices if c[0] != "draft"],
         ],
     )
-    due = forms.ChoiceField(label=_("Due"), required=False)
+    due = forms.ChoiceField(label=_("Due"), required=False, widget=ListSelect)
     channel = forms.ChoiceField(
         label=_("Channel"),
         required=False,
+        widget=ListSelect,
         choices=[("", _("All channels")), *Channel.choices],
     )
     procedure = forms.ModelChoiceField(
         label=_("Procedure"),
         required=False,
-        queryset=Procedure.objects.only("code", "name").order_by("code"),
+        queryset=Procedure.objects.only("code", "name", "name_en").order_by("code"),
         to_field_name="code",
         empty_label=_("All procedures"),
+        widget=ListSelect,
     )
     sector = forms.ModelChoiceField(
         label=_("Field"),
@@ -74,12 +121,14 @@ class WorklistFilterForm(BootstrapMixin, forms.Form):
         queryset=Sector.objects.all(),
         to_field_name="code",
         empty_label=_("All fields"),
+        widget=ListSelect,
     )
     department = forms.ModelChoiceField(
         label=_("Department"),
         required=False,
         queryset=Department.objects.select_related("agency"),
         empty_label=_("All departments"),
+        widget=ListSelect,
     )
     assignee = forms.ModelChoiceField(
         label=_("Assignee"),
@@ -88,6 +137,7 @@ class WorklistFilterForm(BootstrapMixin, forms.Form):
             "username", "full_name"
         ),
         empty_label=_("Anyone"),
+        widget=ListSelect,
     )
 
     def __init__(self, *args: Any, user: User, soon_days: int, **kwargs: Any) -> None:
@@ -100,6 +150,22 @@ class WorklistFilterForm(BootstrapMixin, forms.Form):
             self.fields["assignee"].queryset = self.fields["assignee"].queryset.filter(
                 agency_id=user.agency_id
             )
+        # The options are drawn from plain lists: the catalogue's from the shared
+        # cache, the staff's with one query (a model field would read each through
+        # a server-side cursor). Validation still goes through the querysets.
+        scope = user.agency_id if user.role in (Role.OFFICER, Role.LEADER) else "all"
+        catalogue = catalogue_choices(
+            f"worklist-{scope}",
+            lambda: {
+                name: model_choices(self.fields[name])
+                for name in ("procedure", "sector", "department")
+            },
+        )
+        for name, options in [*catalogue.items(), ("assignee", None)]:
+            field = self.fields[name]
+            if options is None:
+                options = model_choices(field)
+            field.widget.choices = [("", field.empty_label), *options]
 
     def worklist_filters(self) -> dict[str, Any]:
         """The selector's keyword arguments (``dossiers.selectors.worklist``)."""
@@ -159,13 +225,23 @@ class CounterIntakeForm:
     def __init__(self, data: Any, files: Any, procedure: Procedure) -> None:
         self.applicant = ApplicantForm(data)
         self.intent = (data or {}).get("intent", self.RECEIVE)
+        snapshot = snapshot_procedure(procedure)
         self.paper_table = PaperTable(
             data,
             files,
-            snapshot_procedure(procedure)["papers"],
+            snapshot["papers"],
             require_mandatory=self.intent != self.REGISTER,
         )
         self.papers = self.paper_table.lines
+        # The procedure's online form, typed from the paper declaration handed
+        # over: checked for wrong answers, not for missing ones (the paper is the
+        # filed declaration at the counter).
+        self.answers = AnswersForm(
+            data, definition=snapshot["form"], papers=snapshot["papers"], require=False
+        )
+        self.delivery = ResultDeliveryForm(
+            data, options=snapshot["result_delivery"], prefix="delivery"
+        )
 
     @property
     def is_bound(self) -> bool:
@@ -176,7 +252,12 @@ class CounterIntakeForm:
         return self.intent != self.REGISTER
 
     def is_valid(self) -> bool:
-        return self.applicant.is_valid() & self.paper_table.is_valid()
+        return (
+            self.applicant.is_valid()
+            & self.paper_table.is_valid()
+            & self.answers.is_valid()
+            & self.delivery.is_valid()
+        )
 
     def service_kwargs(self) -> dict[str, Any]:
         """``dossier_intake_at_counter``'s arguments from the checked data."""
@@ -193,6 +274,8 @@ class CounterIntakeForm:
             "uploads": self.paper_table.uploads(),
             "channel": data["channel"],
             "receive": self.receives,
+            "answers": self.answers.answers if self.answers.has_fields else None,
+            "delivery": self.delivery.choice(),
         }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audit, dossier, intake, worklist
+from .views import audit, dossier, eforms, intake, worklist
 
 app_name = "workspace"
 urlpatterns = [
@@ -28,6 +28,11 @@ urlpatterns = [
         "dossiers/<int:pk>/forms/<str:number>/<int:seq>/",
         dossier.print_form,
         name="print_form_issue",
+    ),
+    path(
+        "dossiers/<int:pk>/declaration/",
+        eforms.print_declaration,
+        name="print_declaration",
     ),
     path("intake/", intake.counter_intake, name="intake"),
     path("register/", worklist.register, name="register"),

@@ -15,6 +15,7 @@ The services live by concern; this package exposes them all:
 * ``supplements``: Form 02 at intake and in processing, and the answers;
 * ``processing``: transfer, route steps, decisions, Forms 04 and 05;
 * ``results``: handing back the result;
+* ``answers``: the online form's answers and the result delivery choice;
 * ``codes`` and ``snapshot``: dossier codes and the procedure as filed.
 
 Which service performs which action is in the registry (``dossiers/workflow.py``).
@@ -23,6 +24,7 @@ Which service performs which action is in the registry (``dossiers/workflow.py``
 from ..models import ApplicantDetails
 from ..notices import notifications_muted
 from ..workflow import available_actions, refusal_reason
+from .answers import dossier_save_answers
 from .codes import issue_dossier_code
 from .core import DossierChanged, TransitionRefused
 from .filing import (
@@ -97,6 +99,7 @@ __all__ = [
     "dossier_request_intake_supplement",
     "dossier_request_supplement",
     "dossier_return_result",
+    "dossier_save_answers",
     "dossier_save_draft",
     "dossier_stop",
     "dossier_submit",

@@ -15,6 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox import services as outbox
+
 from .. import notices, uploads, workflow
 from ..models import Attachment, Dossier, TransitionLog
 from ..tasks import send_transition_notice
@@ -90,6 +92,7 @@ def perform(
         step_due_at=step.due_at if step else None,
         created_at=at,
     )
+    outbox.record_transition(dossier, log)
     if workflow.ACTIONS[action].tells_applicant:
         notice = notices.record_transition_notice(log)
         if notice is not None:

@@ -34,6 +34,7 @@ from ..models import (
 from ..rules import is_desk_clerk, is_own_applicant
 from ..workflow import performs
 from . import supplements
+from .answers import check_answers, check_delivery, dossier_save_answers
 from .codes import issue_dossier_code
 from .core import TransitionRefused, check, lock, now_or, perform, store_file
 from .snapshot import snapshot_procedure
@@ -46,6 +47,8 @@ def new_dossier(
     details: ApplicantDetails,
     channel: str,
     receiving_desk: Agency | None = None,
+    answers: dict[str, Any] | None = None,
+    delivery: tuple[str, str] | None = None,
 ) -> Dossier:
     if not details.name.strip():
         raise ValidationError({"applicant_name": _("Enter the applicant's name.")})
@@ -63,6 +66,12 @@ def new_dossier(
         receiving_desk=receiving_desk or procedure.receiving_agency,
         deciding_agency=procedure.deciding_agency,
     )
+    if answers:
+        dossier.answers = check_answers(dossier, answers)
+    if delivery is not None:
+        dossier.result_delivery, dossier.result_address = check_delivery(
+            dossier, *delivery
+        )
     dossier.save()
     return dossier
 
@@ -214,18 +223,27 @@ def dossier_save_draft(
     details: ApplicantDetails | None,
     uploads: Iterable[tuple[int, UploadedFile]],
     submit: bool = False,
+    answers: dict[str, Any] | None = None,
+    delivery: tuple[str, str] | None = None,
 ) -> DraftSaved:
     """Keep every scan that passed and the details, then submit if asked.
 
     ``details`` is None when the applicant's form did not validate: the dossier
-    keeps its own. A submission with a mandatory paper missing is not attempted;
-    the missing papers are returned instead, all of them at once.
+    keeps its own; so are ``answers`` (the online form) and ``delivery``. A
+    submission with a mandatory paper missing is not attempted; the missing papers
+    are returned instead, all of them at once. Nor is one with the form incomplete
+    (the view says which answers; ``form_answers_complete`` guards the transition).
     """
     stored = dossier_attach_papers(dossier=dossier, actor=actor, uploads=uploads)
     if details is not None:
         dossier_update_details(dossier=dossier, actor=actor, details=details)
+    if answers is not None or delivery is not None:
+        dossier_save_answers(
+            dossier=dossier, actor=actor, answers=answers, delivery=delivery
+        )
+        dossier.refresh_from_db()
     missing = dossier.missing_mandatory_papers() if submit else []
-    if submit and not missing:
+    if submit and not missing and not dossier.missing_answers():
         dossier_submit(dossier=dossier, actor=actor)
         return DraftSaved(stored=stored, submitted=True, missing=[])
     return DraftSaved(stored=stored, submitted=False, missing=missing)

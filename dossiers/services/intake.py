@@ -115,6 +115,8 @@ def _counter_dossier(
     applicant: User | None = None,
     uploads: Iterable[tuple[int, UploadedFile]] = (),
     channel: str = Channel.COUNTER,
+    answers: dict[str, Any] | None = None,
+    delivery: tuple[str, str] | None = None,
 ) -> Dossier:
     if clerk.role != "clerk" or clerk.agency is None:
         raise TransitionRefused(
@@ -133,6 +135,8 @@ def _counter_dossier(
         details=details,
         channel=channel,
         receiving_desk=clerk.agency,
+        answers=answers,
+        delivery=delivery,
     )
     store_papers(dossier, uploads, clerk)
     record_papers(dossier, received, clerk, at)
@@ -198,10 +202,14 @@ def dossier_intake_at_counter(
     uploads: Iterable[tuple[int, UploadedFile]] = (),
     channel: str = Channel.COUNTER,
     receive: bool = True,
+    answers: dict[str, Any] | None = None,
+    delivery: tuple[str, str] | None = None,
 ) -> Dossier:
     """A walk-in's (or a letter's) dossier, linked to the applicant's account if
     they have one: received at once (Form 01), or, with ``receive=False``,
-    registered for the desk to guide (Form 02) or refuse (Form 03)."""
+    registered for the desk to guide (Form 02) or refuse (Form 03). ``answers``
+    are the procedure's online form as the clerk typed it from the declaration;
+    ``delivery`` is how the applicant wants the result (how, postal address)."""
     service = dossier_receive_at_counter if receive else dossier_file_at_counter
     return service(
         clerk=clerk,
@@ -211,6 +219,8 @@ def dossier_intake_at_counter(
         received=received,
         uploads=uploads,
         channel=channel,
+        answers=answers,
+        delivery=delivery,
     )
 
 

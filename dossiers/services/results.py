@@ -51,6 +51,10 @@ def dossier_return_result(
         )
     timeliness = deadlines.classify(dossier.decided_at, dossier.current_due_at)
     note_parts = [collected_by]
+    if channel == Channel.POST and dossier.result_address:
+        note_parts.append(
+            _("posted to %(address)s") % {"address": dossier.result_address}
+        )
     if fee_collected_vnd:
         note_parts.append(
             _("fee collected: %(amount)s đ") % {"amount": fee_collected_vnd}

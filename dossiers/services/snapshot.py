@@ -2,12 +2,26 @@
 
 from typing import Any
 
-from procedures.models import Procedure
+from procedures.models import OnlineLevel, Procedure
+
+
+def result_delivery_options(procedure: Procedure) -> list[str]:
+    """How the applicant may receive the result: at the counter always, by post
+    when the procedure is served by post, online only with full online service."""
+    options = ["counter"]
+    if procedure.via_post:
+        options.append("post")
+    if procedure.online_level == OnlineLevel.FULL:
+        options.append("online")
+    return options
 
 
 def snapshot_procedure(procedure: Procedure) -> dict[str, Any]:
     """What the dossier is filed under; later catalogue edits never move it."""
     return {
+        # The online form as filed: later edits to the definition never change it.
+        "form": procedure.form_definition or {},
+        "result_delivery": result_delivery_options(procedure),
         "code": procedure.code,
         "name": procedure.name,
         "name_en": procedure.name_en,

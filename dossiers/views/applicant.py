@@ -26,6 +26,7 @@ from procedures.models import Procedure
 from procedures.selectors import public_procedure
 
 from .. import selectors, services
+from ..eform import AnswersForm, ResultDeliveryForm, prefill_answers
 from ..forms import ApplicantDetailsForm, NoteForm, PaperUploadsForm
 from ..models import (
     SUPPLEMENT_STATES,
@@ -138,13 +139,41 @@ def draft(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     papers = PaperUploadsForm(
         request.POST or None, request.FILES or None, papers=dossier.papers
     )
+    answers, delivery = _filing_forms(request, dossier)
     if request.method == "POST":
-        done = _save_draft(request, dossier, details, papers)
+        done = _save_draft(request, dossier, details, papers, answers, delivery)
         if done is not None:
             return done
     return _papers_page(
-        request, "dossiers/draft.html", dossier, papers, [details, papers]
+        request,
+        "dossiers/draft.html",
+        dossier,
+        papers,
+        [details, papers, answers, delivery],
+        answers_form=answers,
+        delivery_form=delivery,
     )
+
+
+def _filing_forms(
+    request: HttpRequest, dossier: Dossier
+) -> tuple[AnswersForm, ResultDeliveryForm]:
+    """The procedure's online form (the draft's answers, or the profile's at
+    first) and the result delivery choice."""
+    definition = dossier.form_definition
+    answers = AnswersForm(
+        request.POST or None,
+        definition=definition,
+        papers=dossier.papers,
+        answers=dossier.answers or prefill_answers(definition, request.user),
+        require=False,
+    )
+    delivery = ResultDeliveryForm(
+        request.POST or None,
+        options=dossier.procedure_snapshot.get("result_delivery") or [Channel.COUNTER],
+        initial=ResultDeliveryForm.initial_for(dossier),
+    )
+    return answers, delivery
 
 
 def _save_draft(
@@ -152,9 +181,16 @@ def _save_draft(
     dossier: Dossier,
     details: ApplicantDetailsForm,
     papers: PaperUploadsForm,
+    answers: AnswersForm,
+    delivery: ResultDeliveryForm,
 ) -> HttpResponse | None:
     """Keep what passed, submit if asked; None re-renders the page with errors."""
-    valid = details.is_valid() & papers.is_valid()
+    valid = (
+        details.is_valid()
+        & papers.is_valid()
+        & answers.is_valid()
+        & delivery.is_valid()
+    )
     asked = "submit" in request.POST
     try:
         saved = services.dossier_save_draft(
@@ -165,6 +201,8 @@ def _save_draft(
             else None,
             uploads=papers.valid_uploads(),
             submit=asked and valid,
+            answers=answers.answers if answers.is_valid() else None,
+            delivery=delivery.choice() if delivery.is_valid() else None,
         )
     except PermissionDenied as exc:
         papers.add_error(None, str(exc))
@@ -172,11 +210,13 @@ def _save_draft(
     if saved.submitted:
         return redirect("dossiers:submitted", pk=dossier.pk)
     if asked:
-        # Guide once: every missing paper is named now, with any refused file.
+        # Guide once: every missing paper and answer is named now, with any
+        # refused file or wrong answer.
         missing = dossier.missing_mandatory_papers() if not valid else saved.missing
         papers.add_missing(
             [p for p in missing if papers.field_name(p["index"]) not in papers.errors]
         )
+        answers.add_missing(dossier.missing_answers())
     if valid and not asked:
         messages.success(
             request,

@@ -229,10 +229,10 @@ def test_the_catalogue_and_the_calendar_stay_editable(admin_client):
     assert (
         admin_client.get(reverse("admin:procedures_procedure_add")).status_code == 200
     )
-    withdrawn = admin_client.post(
-        changelist,
-        {"action": "withdraw_selected", "_selected_action": [procedure.pk]},
-    )
+    selection = {"action": "withdraw_selected", "_selected_action": [procedure.pk]}
+    # First the page saying what withdrawing changes, then the confirmed action.
+    assert admin_client.post(changelist, selection).status_code == 200
+    withdrawn = admin_client.post(changelist, {**selection, "confirmed": "yes"})
     assert withdrawn.status_code == 302
     procedure.refresh_from_db()
     assert procedure.status == PublicationStatus.WITHDRAWN

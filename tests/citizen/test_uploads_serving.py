@@ -209,20 +209,23 @@ def test_the_applicant_sees_a_paper_inline_and_downloads_a_result(
     assert '.pdf"' in response["Content-Disposition"]
 
 
-def test_staff_see_files_inline_or_download_them(client, in_processing):
-    """For staff too: inline and sandboxed by default, a download when asked."""
+def test_staff_see_files_inline_or_download_them(file_storage, client, in_processing):
+    """For staff too: inline and sandboxed by default, a download when asked; the
+    same from the local disk and from S3."""
     client.force_login(demo_user("officer"))
     item = in_processing.attachments.first()
+    assert file_storage.holds(item.file.name)
     url = reverse("workspace:attachment", args=[in_processing.pk, item.pk])
     shown = client.get(url)
     assert_safe_headers(shown, "application/pdf")
     assert shown["Content-Disposition"].startswith("inline")
+    assert b"".join(shown.streaming_content) == b"%PDF-1.4\n%test\n"
     downloaded = client.get(url, {"download": "1"})
     assert_safe_headers(downloaded, "application/pdf")
     assert downloaded["Content-Disposition"].startswith("attachment")
 
 
-def test_office_files_are_always_downloaded(client, in_processing):
+def test_office_files_are_always_downloaded(file_storage, client, in_processing):
     """A DOCX is never shown inline, only downloaded with its own type."""
     item = Attachment(
         dossier=in_processing,
@@ -234,6 +237,7 @@ def test_office_files_are_always_downloaded(client, in_processing):
     )
     item.file.save("don.docx", ContentFile(DOCX), save=True)
     assert item.file.name.endswith(".docx")
+    assert file_storage.holds(item.file.name)
     client.force_login(demo_user("officer"))
     response = client.get(
         reverse("workspace:attachment", args=[in_processing.pk, item.pk])
@@ -244,7 +248,7 @@ def test_office_files_are_always_downloaded(client, in_processing):
 
 @pytest.mark.parametrize("stored_type", ["application/pdf", "text/html", ""])
 def test_a_file_stored_before_the_checks_is_sent_as_opaque_bytes(
-    client, in_processing, stored_type
+    file_storage, client, in_processing, stored_type
 ):
     """The HTML page accepted as a "PDF" before this fix is not served as a page,
     a PDF or under its .html name: the bytes no longer match, so it downloads as
@@ -266,12 +270,13 @@ def test_a_file_stored_before_the_checks_is_sent_as_opaque_bytes(
     assert response["Content-Disposition"] == 'attachment; filename="don-yeu-cau.bin"'
 
 
-def test_a_png_paper_is_served_as_png(client, citizen, new_draft):
+def test_a_png_paper_is_served_as_png(file_storage, client, citizen, new_draft):
     """The type served is the one detected at upload, not the browser's claim."""
     dossier = new_draft()
     stored = services.dossier_attach_paper(
         dossier=dossier, actor=citizen, paper_index=1, upload=upload("cccd.png")
     )
+    assert file_storage.holds(stored.file.name)
     client.force_login(citizen)
     response = client.get(reverse("dossiers:attachment", args=[dossier.pk, stored.pk]))
     assert_safe_headers(response, "image/png")

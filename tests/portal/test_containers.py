@@ -106,6 +106,25 @@ def test_processes_wait_for_migrations_and_need_a_secret_key():
         assert "media:/var/lib/onecenter/media" in volumes, process
 
 
+def test_app_files_go_to_the_seaweedfs_service_with_its_keys():
+    """web and worker keep files in the seaweedfs service's bucket, signed with the
+    one identity it accepts; its S3 port is not published."""
+    services = compose()["services"]
+    weed = services["seaweedfs"]
+    for process in ("web", "worker"):
+        environment = services[process]["environment"]
+        assert environment["S3_BUCKET"]
+        assert environment["S3_ENDPOINT_URL"] == "http://seaweedfs:8333"
+        keys = (environment["S3_ACCESS_KEY_ID"], environment["S3_SECRET_ACCESS_KEY"])
+        assert keys == (
+            weed["environment"]["AWS_ACCESS_KEY_ID"],
+            weed["environment"]["AWS_SECRET_ACCESS_KEY"],
+        )
+        assert all(key.startswith("${S3_") and ":?" in key for key in keys)
+        assert "seaweedfs" in services[process]["depends_on"]
+    assert not weed.get("ports")
+
+
 def test_compose_structure():
     """What `docker compose config` would reject first, checked by hand: unknown
     top-level keys, services without an image, dependencies on missing services or

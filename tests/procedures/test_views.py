@@ -33,7 +33,7 @@ def test_list_query_count_is_constant(client, django_assert_max_num_queries, cou
     with django_assert_max_num_queries(5):
         response = client.get(reverse("procedures:list"), {"q": "thu tuc"})
     assert response.status_code == 200
-    assert len(response.context["page"].object_list) == min(count, 20)
+    assert len(response.context["search"].page.object_list) == min(count, 20)
 
 
 @pytest.mark.parametrize("count", [5, 200])
@@ -67,14 +67,14 @@ def test_list_filters_by_field_level_and_online(client):
         reverse("procedures:list"),
         {"sector": "ho-tich", "level": "commune", "online": "on"},
     )
-    assert list(response.context["page"].object_list) == [wanted]
+    assert list(response.context["search"].page.object_list) == [wanted]
 
 
 def test_list_paginates_and_keeps_the_search(client):
     """Page links keep the search terms."""
     make_catalogue(25)
     response = client.get(reverse("procedures:list"), {"q": "thu tuc", "page": 2})
-    assert len(response.context["page"].object_list) == 5
+    assert len(response.context["search"].page.object_list) == 5
     assert "q=thu+tuc&amp;page=1" in response.content.decode()
 
 
@@ -107,12 +107,13 @@ def test_unpublished_procedures_are_not_public(client, trait):
     assert client.get(procedure.get_absolute_url()).status_code == 404
 
 
-def test_blank_form_downloads_for_public_procedures_only(client, settings, tmp_path):
-    """A blank form is downloadable while its procedure is public."""
-    settings.MEDIA_ROOT = tmp_path
+def test_blank_form_downloads_for_public_procedures_only(client, file_storage):
+    """A blank form is downloadable while its procedure is public, from the local
+    disk or from S3."""
     procedure = ProcedureFactory(published=True)
     paper = RequiredPaperFactory(procedure=procedure)
     paper.blank_form.save("to-khai.pdf", ContentFile(b"%PDF-1.4 form"))
+    assert file_storage.holds(paper.blank_form.name)
     url = reverse("procedures:blank_form", args=[procedure.code, paper.pk])
     response = client.get(url)
     assert response.status_code == 200

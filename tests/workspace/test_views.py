@@ -55,9 +55,10 @@ def test_clerk_receives_online_dossier_and_gets_form_01(client, file_online):
     assert "<svg" in page
 
 
-def test_form_01_downloads_as_pdf(client, file_online):
-    """Form 01 is also a PDF download."""
+def test_form_01_downloads_as_pdf(file_storage, client, file_online):
+    """Form 01 is also a PDF download, whether the papers are on disk or in S3."""
     dossier = file_online()
+    assert all(file_storage.holds(a.file.name) for a in dossier.attachments.all())
     services.dossier_receive(dossier=dossier, actor=demo_user("clerk"))
     response = login(client, "clerk").get(
         reverse("workspace:print_form", args=[dossier.pk, "01"]), {"format": "pdf"}

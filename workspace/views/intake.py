@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from dossiers import services, workflow
-from procedures.selectors import counter_procedures
+from procedures.selectors import counter_picker, counter_procedures
 
 from ..forms import CounterIntakeForm
 from . import clerk_required
@@ -18,7 +19,11 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
     procedures = counter_procedures()
     code = request.GET.get("procedure") or request.POST.get("procedure")
     if not code:
-        context = {"procedures": procedures}
+        picker = counter_picker(request.user.agency_id, timezone.localdate())
+        context = {
+            "procedures": picker,
+            "most_used": [p for p in picker if p["uses"]][:8],
+        }
         return render(request, "workspace/intake_choose.html", context)
     procedure = get_object_or_404(procedures.prefetch_related("papers"), code=code)
     form = CounterIntakeForm(request.POST or None, request.FILES or None, procedure)

@@ -29,7 +29,9 @@ from dossiers.selectors import (
     keyset_page,
     received_register,
     worklist,
+    worklist_rows,
 )
+from procedures.selectors import unit_names
 
 from .. import forms
 from . import staff_required
@@ -41,10 +43,16 @@ REGISTER_PAGE_SIZE = 50
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     windows = due_windows(timezone.now())
+    names = unit_names()
     return render(
         request,
         "workspace/dashboard.html",
-        {"counts": dashboard_counts(request.user, windows), "windows": windows},
+        {
+            "counts": dashboard_counts(request.user, windows),
+            "windows": windows,
+            "agency_name": names["agency"].get(request.user.agency_id, ""),
+            "department_name": names["department"].get(request.user.department_id),
+        },
     )
 
 
@@ -55,7 +63,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, user=request.user, soon_days=windows.soon_days
     )
     filters = form.worklist_filters() if form.is_valid() else {}
-    dossiers = worklist(request.user, windows=windows, **filters)
+    dossiers = worklist_rows(worklist(request.user, windows=windows, **filters))
     after = request.GET.get("after")
     status = 200
     try:

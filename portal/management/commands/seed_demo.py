@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.demo import DEMO_TOTP_SECRET
 from dossiers.models import Dossier
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from reports import summaries
 
 
 class Command(BaseCommand):
@@ -28,6 +29,9 @@ class Command(BaseCommand):
                 "is off. Set DEBUG=true or pass --allow-demo-passwords."
             )
         seed_demo(DEMO_PASSWORD)
+        # The statistics read summary rows; the demo's are built now rather than at
+        # the first run of the hourly beat task.
+        summaries.rebuild_all()
         names = ", ".join(account.username for account in DEMO_ACCOUNTS)
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,461 @@
+"""The shapes of the API's answers and inputs. They shape data only: every rule
+is the services' (``dossiers/services``, ``feedback/services.py``) or the forms'
+the browser uses."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from dossiers.models import Channel, State
+from procedures.models import Agency, Procedure, Sector
+
+# --- errors ----------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    status = serializers.IntegerField(help_text=_("The HTTP status, repeated."))
+    code = serializers.CharField(
+        help_text=_(
+            "A stable word for programs: not_authenticated, authentication_failed, "
+            "permission_denied, second_factor_required, refused, not_found, "
+            "stale_version, invalid, parse_error, throttled, method_not_allowed, "
+            "not_acceptable, unsupported_media_type, too_large."
+        )
+    )
+    detail = serializers.CharField(help_text=_("A sentence for a person."))
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_('Messages by input field; "" holds those of no single field.'),
+    )
+
+
+# --- the catalogue ----------------------------------------------------------------
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["code", "name", "name_en"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(
+        source="parent.code", allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = Agency
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "level",
+            "parent",
+            "is_receiving_desk",
+            "address",
+            "phone",
+        ]
+
+
+class AgencyRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["code", "name"]
+
+
+class ProcessingTimeSerializer(serializers.Serializer):
+    value = serializers.IntegerField(allow_null=True)
+    unit = serializers.CharField()
+    note = serializers.CharField()
+    display = serializers.CharField()
+
+
+class ProcedureSerializer(serializers.ModelSerializer):
+    sector = SectorSerializer()
+    deciding_agency = AgencyRefSerializer()
+    online = serializers.BooleanField(source="accepts_online_filing")
+    processing_time = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Procedure
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "sector",
+            "level",
+            "deciding_agency",
+            "online",
+            "online_level",
+            "processing_time",
+        ]
+
+    def get_processing_time(self, procedure: Procedure) -> ProcessingTimeSerializer:
+        return ProcessingTimeSerializer(
+            {
+                "value": procedure.processing_time_value,
+                "unit": procedure.processing_time_unit,
+                "note": procedure.processing_time_note,
+                "display": procedure.processing_time_display,
+            }
+        ).data
+
+
+class PaperSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    name = serializers.CharField()
+    originals = serializers.IntegerField()
+    certified_copies = serializers.IntegerField()
+    copies = serializers.IntegerField()
+    mandatory = serializers.BooleanField()
+    multiple_files = serializers.BooleanField()
+    accepted_types = serializers.ListField(
+        child=serializers.CharField(), source="accepted_type_list"
+    )
+    has_blank_form = serializers.SerializerMethodField()
+
+    def get_has_blank_form(self, paper) -> bool:
+        return bool(paper.blank_form)
+
+
+class FeeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    amount_vnd = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField()
+
+
+class RouteStepSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    department = serializers.SerializerMethodField()
+    working_days = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+    def get_department(self, step) -> str:
+        return step.department.name if step.department else ""
+
+
+class ProcedureDetailSerializer(ProcedureSerializer):
+    receiving_agency = AgencyRefSerializer()
+    papers = PaperSerializer(many=True)
+    fees = FeeSerializer(many=True)
+    route = RouteStepSerializer(many=True, source="route_steps")
+    channels = serializers.SerializerMethodField()
+    expected_result_at = serializers.SerializerMethodField(
+        help_text=_(
+            "When a dossier received now would be due, by the same working-day "
+            "rule as real dossiers; null when the procedure sets no time."
+        )
+    )
+
+    class Meta(ProcedureSerializer.Meta):
+        fields = [
+            *ProcedureSerializer.Meta.fields,
+            "receiving_agency",
+            "implementing_note",
+            "conditions",
+            "result",
+            "legal_basis",
+            "papers",
+            "fees",
+            "route",
+            "channels",
+            "expected_result_at",
+        ]
+
+    def get_channels(self, procedure: Procedure) -> list[str]:
+        channels = {
+            "counter": procedure.via_counter,
+            "post": procedure.via_post,
+            "online": procedure.accepts_online_filing,
+        }
+        return [name for name, on in channels.items() if on]
+
+    def get_expected_result_at(self, procedure: Procedure) -> str | None:
+        value = self.context.get("expected_result_at")
+        return value.isoformat() if value else None
+
+
+# --- tracking ---------------------------------------------------------------------
+
+
+class TrackingRequestSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        max_length=64, help_text=_("On the receipt (Form 01).")
+    )
+    pin = serializers.CharField(max_length=8, help_text=_("The lookup PIN."))
+
+
+class StageSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    status = serializers.ChoiceField(choices=["done", "current", "todo"])
+
+
+class TrackingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    procedure = serializers.CharField()
+    state = serializers.ChoiceField(choices=State.choices)
+    state_label = serializers.CharField()
+    received_at = serializers.DateTimeField(allow_null=True)
+    appointment = serializers.DateTimeField(allow_null=True)
+    extended_to = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.BooleanField()
+    next_step = serializers.CharField()
+    stages = StageSerializer(many=True)
+
+
+# --- dossiers -----------------------------------------------------------------------
+
+
+class DossierSerializer(serializers.Serializer):
+    """A dossier in a list: what both applicants and staff may read of it."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField(
+        allow_null=True, help_text=_("Issued when the dossier is submitted.")
+    )
+    state = serializers.ChoiceField(choices=State.choices)
+    state_label = serializers.CharField(source="get_state_display")
+    version = serializers.IntegerField(
+        help_text=_("Send it back with an action; a stale one answers 409.")
+    )
+    procedure_code = serializers.SerializerMethodField()
+    procedure_name = serializers.SerializerMethodField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    created_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    current_due_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+
+    def get_procedure_code(self, dossier) -> str:
+        return getattr(dossier, "procedure_code", None) or dossier.procedure.code
+
+    def get_procedure_name(self, dossier) -> str:
+        return getattr(dossier, "procedure_name", None) or dossier.procedure.name
+
+
+class StaffDossierSerializer(DossierSerializer):
+    applicant_name = serializers.CharField()
+    receiving_desk = serializers.CharField(source="receiving_desk.code")
+    deciding_agency = serializers.CharField(source="deciding_agency.code")
+    assignee = serializers.CharField(source="assignee.username", allow_null=True)
+    step_name = serializers.CharField(allow_null=True, required=False)
+    step_due_at = serializers.DateTimeField(allow_null=True, required=False)
+
+
+class FileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    paper_index = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class DossierPaperSerializer(serializers.Serializer):
+    """A paper of the dossier as filed (its snapshot) and the files attached."""
+
+    index = serializers.IntegerField()
+    name = serializers.CharField()
+    mandatory = serializers.BooleanField(default=False)
+    multiple_files = serializers.BooleanField(default=False)
+    accepted_types = serializers.ListField(child=serializers.CharField(), default=list)
+    files = FileSerializer(many=True)
+
+
+class SupplementItemSerializer(serializers.Serializer):
+    paper_index = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    guidance = serializers.CharField()
+
+
+class SupplementRequestSerializer(serializers.Serializer):
+    stage = serializers.CharField()
+    message = serializers.CharField()
+    items = SupplementItemSerializer(many=True)
+    requested_at = serializers.DateTimeField()
+
+
+class EventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    action = serializers.CharField()
+    text = serializers.CharField()
+    note = serializers.CharField()
+
+
+class ApplicantDossierDetailSerializer(DossierSerializer):
+    applicant_name = serializers.CharField()
+    applicant_id_number = serializers.CharField()
+    applicant_phone = serializers.CharField()
+    applicant_email = serializers.CharField()
+    applicant_address = serializers.CharField()
+    lookup_pin = serializers.CharField()
+    # Set on the dossier by the view (``api.views.citizen.detail``).
+    papers = DossierPaperSerializer(many=True, source="paper_files")
+    supplement_request = SupplementRequestSerializer(
+        allow_null=True, source="open_request"
+    )
+    actions = serializers.ListField(
+        source="allowed_actions",
+        child=serializers.CharField(),
+        help_text=_("What the caller may do now (workflow action names)."),
+    )
+
+
+class StepSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    department = serializers.SerializerMethodField()
+    due_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_department(self, step) -> str:
+        return step.department.name if step.department_id else ""
+
+
+class LogSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="created_at")
+    action = serializers.CharField(source="transition")
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    actor = serializers.CharField(source="actor.username", allow_null=True)
+    note = serializers.CharField()
+
+
+class StaffDossierDetailSerializer(StaffDossierSerializer):
+    applicant_id_number = serializers.CharField()
+    applicant_phone = serializers.CharField()
+    applicant_email = serializers.CharField()
+    applicant_address = serializers.CharField()
+    extended_due_at = serializers.DateTimeField(allow_null=True)
+    timeliness = serializers.CharField()
+    # Set on the dossier by the view (``api.views.staff.staff_detail``).
+    papers = DossierPaperSerializer(many=True, source="paper_files")
+    steps = StepSerializer(many=True, source="steps.all")
+    transitions = LogSerializer(many=True, source="transitions.all")
+    actions = serializers.ListField(
+        source="allowed_actions",
+        child=serializers.CharField(),
+        help_text=_("The workflow actions the caller may perform now."),
+    )
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    subject = serializers.CharField()
+    body = serializers.CharField()
+    link = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+# --- inputs --------------------------------------------------------------------------
+
+
+class ApplicantDetailsInput(serializers.Serializer):
+    """Checked by the browser's own form (``dossiers.forms.ApplicantDetailsForm``)."""
+
+    name = serializers.CharField()
+    id_number = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField(required=False, allow_blank=True)
+    address = serializers.CharField(required=False, allow_blank=True)
+
+
+class DraftInput(serializers.Serializer):
+    procedure = serializers.CharField(
+        max_length=20, help_text=_("The procedure's national code, e.g. 1.000894.")
+    )
+    applicant = ApplicantDetailsInput(
+        required=False,
+        help_text=_("Who files; the account's profile when left out."),
+    )
+
+
+class PaperUploadInput(serializers.Serializer):
+    paper_index = serializers.IntegerField(min_value=0, max_value=1000)
+    file = serializers.FileField(
+        help_text=_("Checked as in the browser: size, type from the content, virus.")
+    )
+
+
+class VersionInput(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=0,
+        max_value=2_147_483_647,
+        help_text=_("The dossier's version as last read; a stale one answers 409."),
+    )
+
+
+class NoteInput(VersionInput):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class SupplementAnswerInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class RatingInput(serializers.Serializer):
+    """Checked by the browser's own form (``feedback.forms.RatingForm``)."""
+
+    guidance = serializers.IntegerField(min_value=1, max_value=5)
+    courtesy = serializers.IntegerField(min_value=1, max_value=5)
+    timeliness = serializers.IntegerField(min_value=1, max_value=5)
+    fees = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class RatingSerializer(serializers.Serializer):
+    guidance = serializers.IntegerField()
+    courtesy = serializers.IntegerField()
+    timeliness = serializers.IntegerField()
+    fees = serializers.IntegerField()
+    comment = serializers.CharField()
+
+
+class SupplementItemInput(serializers.Serializer):
+    paper_index = serializers.IntegerField(min_value=0, max_value=1000)
+    guidance = serializers.CharField(max_length=500)
+
+
+class ActionInput(VersionInput):
+    """Every action's input; each action reads the fields its browser form has
+    (``dossiers/action_forms.py``), which checks them."""
+
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reasons = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    items = SupplementItemInput(
+        many=True,
+        required=False,
+        help_text=_("Form 02: every paper to supply or correct, with guidance."),
+    )
+    assignee = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_("A user id; empty: the department."),
+    )
+    new_due = serializers.DateTimeField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    collected_by = serializers.CharField(
+        required=False, allow_blank=True, max_length=150
+    )
+    id_checked = serializers.BooleanField(required=False)
+    fee_collected = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2_147_483_647
+    )
+    result_files = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text=_("Approve: PDFs.")
+    )
+
+
+class ActionResultSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    done = serializers.CharField()
+    dossier = StaffDossierSerializer(allow_null=True)

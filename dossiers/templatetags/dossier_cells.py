@@ -1,0 +1,140 @@
+"""Cells of the dossier lists (worklist, my dossiers), rendered in Python.
+
+A list repeats them on every row: an ``{% include %}`` per cell costs a template
+render per row, these cost a string format.
+"""
+
+import functools
+import html
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
+from django.utils.translation import get_language, gettext, pgettext
+
+from ..models import Channel, State
+
+register = template.Library()
+
+BADGE_CLASSES = {
+    State.SUBMITTED: "text-bg-info",
+    State.RECEIVED: "text-bg-info",
+    State.PROCESSING: "text-bg-primary",
+    State.AWAITING_SUPPLEMENT: "text-bg-warning",
+    State.SUPPLEMENT_REQUESTED: "text-bg-warning",
+    State.RESULT_READY: "text-bg-success",
+    State.RETURNED: "text-bg-secondary",
+    State.REFUSED: "text-bg-danger",
+    State.STOPPED: "text-bg-danger",
+}
+
+
+STATE_LABELS = dict(State.choices)
+CHANNEL_LABELS = dict(Channel.choices)
+
+
+@functools.cache
+def _labels(language: str | None) -> dict[str, str]:
+    """The states' and channels' labels in a language, translated once."""
+    return {
+        key: str(label) for key, label in {**STATE_LABELS, **CHANNEL_LABELS}.items()
+    }
+
+
+@register.simple_tag
+def state_badge(state: str, label: str | None = None) -> SafeString:
+    """The coloured pill of a dossier's status (its label looked up once, not
+    through ``get_state_display``, which rebuilds the choices on every call)."""
+    css = BADGE_CLASSES.get(state, "text-bg-light border")
+    if label is None:
+        label = _labels(get_language()).get(state, state)
+    return mark_safe(f'<span class="badge rounded-pill {css}">{escape(label)}</span>')
+
+
+@register.simple_tag
+def worklist_row(dossier: Any, windows: Any) -> SafeString:
+    """One row of the staff worklist (templates/workspace/dossier_list.html).
+
+    Formatted here rather than in the template: the page holds 25 of them and a
+    template row costs some sixty variable lookups and tag renders.
+    """
+    procedure = dossier.procedure
+    step = escape(dossier.step_name or "—")
+    if dossier.assignee:
+        step += f'<br><span class="text-muted">{escape(dossier.assignee)}</span>'
+    url = reverse("workspace:dossier_detail", args=[dossier.pk])
+    code = dossier.code or gettext("(not yet received)")
+    name = Truncator(procedure.name).chars(70)
+    labels = _labels(get_language())
+    channel = escape(labels.get(dossier.channel, dossier.channel))
+    if dossier.result_delivery:
+        # How the applicant asked to receive the result (chosen at filing).
+        way = labels.get(dossier.result_delivery, dossier.result_delivery)
+        channel += (
+            '<br><span class="text-muted">'
+            + escape(gettext("Result: %(way)s") % {"way": way})
+            + "</span>"
+        )
+    # Safe: every value is escaped, the badge and due cells by format_html.
+    return mark_safe(
+        "\n        <tr>"
+        f'\n          <td><a class="fw-semibold" href="{escape(url)}">'
+        f"{escape(code)}</a></td>"
+        f"\n          <td>{escape(dossier.applicant_name)}</td>"
+        f'\n          <td><span class="text-muted small">{escape(procedure.code)}'
+        f"</span><br>{escape(name)}</td>"
+        f"\n          <td>{state_badge(dossier.state)}</td>"
+        f'\n          <td class="small">{step}</td>'
+        f'\n          <td class="small text-nowrap">{due_cell(dossier, windows)}</td>'
+        f'\n          <td class="small">{channel}</td>'
+        "\n        </tr>"
+    )
+
+
+def escape(value: Any) -> str:
+    """Django's conditional_escape() as a plain string, at a fraction of its cost."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+@register.filter
+def due_time(due: datetime | None) -> str:
+    """A due date as the lists show it (``|date:"H:i d/m/Y"``), in local time;
+    strftime, as those are digits only, at a fraction of the date filter's cost."""
+    return localtime(due).strftime("%H:%M %d/%m/%Y") if due else ""
+
+
+@register.simple_tag
+def due_cell(dossier: Any, windows: Any) -> SafeString:
+    """The worklist's due date: an overdue or due-soon badge while the clock runs,
+    "paused" while it waits for the applicant's supplement."""
+    due = dossier.current_due_at
+    if not due:
+        text = SafeString("—")
+    elif dossier.state in (State.RECEIVED, State.PROCESSING) and due < windows.now:
+        text = format_html(
+            '{} <span class="badge badge-overdue">{}</span>',
+            due_time(due),
+            gettext("overdue"),
+        )
+    elif dossier.state in (State.RECEIVED, State.PROCESSING) and due <= windows.soon:
+        text = format_html(
+            '{} <span class="badge badge-soon">{}</span>',
+            due_time(due),
+            gettext("due soon"),
+        )
+    else:
+        text = format_html("{}", due_time(due))
+    if dossier.state == State.AWAITING_SUPPLEMENT:
+        return format_html(
+            '{} <span class="badge badge-paused">{}</span>',
+            text,
+            pgettext("due date", "paused"),
+        )
+    return text

@@ -1,0 +1,2 @@
+"""The transactional outbox: dossier events recorded with each transition and
+delivered, in order per dossier, to the national portal and signed webhooks."""

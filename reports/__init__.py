@@ -1,0 +1,1 @@
+"""Statistics: the indicators of the handling of dossiers and the 766 index."""

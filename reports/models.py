@@ -1,0 +1,120 @@
+"""Summary rows of the statistics: one per day, agency, desk, procedure and channel."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DailySummary(models.Model):
+    """What happened to the dossiers of one key on one day (the office's local day).
+
+    Rows are derived data: ``reports.summaries`` deletes and rebuilds them from the
+    dossiers, so nothing else writes here. Counters are flows (events of that day);
+    the dossiers open at a moment are the received ones minus the closed ones, summed
+    over the days before it.
+    """
+
+    day = models.DateField(_("day"))
+    deciding_agency = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("deciding agency"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    receiving_desk = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("receiving desk"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=10)
+
+    received = models.PositiveIntegerField(default=0)
+    online = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    denied = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    stopped = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+    early = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    digitised = models.PositiveIntegerField(default=0)
+    processing_days = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    # {"guidance": 41}: the sum of the scores of each criterion over ``rated``.
+    criteria_totals = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("daily summary")
+        verbose_name_plural = _("daily summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "day",
+                    "deciding_agency",
+                    "receiving_desk",
+                    "procedure",
+                    "channel",
+                ],
+                name="one_summary_per_day_and_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["day", "deciding_agency"], name="summary_day_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.procedure_id} {self.channel}"
+
+
+class ProcessingTimeCount(models.Model):
+    """How many dossiers of one key, returned on one day, took ``tenths`` tenths of
+    a working day: the distribution the median is read from, summed in SQL."""
+
+    day = models.DateField(_("day"))
+    deciding_agency = models.ForeignKey(
+        "procedures.Agency", on_delete=models.CASCADE, related_name="+"
+    )
+    receiving_desk = models.ForeignKey(
+        "procedures.Agency", on_delete=models.CASCADE, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=10)
+    tenths = models.PositiveIntegerField(_("tenths of a working day"))
+    dossiers = models.PositiveIntegerField(_("dossiers"))
+
+    class Meta:
+        verbose_name = _("processing time count")
+        verbose_name_plural = _("processing time counts")
+        indexes = [
+            models.Index(
+                fields=["day", "deciding_agency"], name="time_count_day_agency"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.procedure_id} {self.tenths}: {self.dossiers}"
+
+
+class SummaryState(models.Model):
+    """How far the summary rows are built: every day up to ``built_through`` is
+    in ``DailySummary``; later days are computed live from the dossiers."""
+
+    built_through = models.DateField(_("built through"), null=True, blank=True)
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("summary state")
+        verbose_name_plural = _("summary state")
+
+    def __str__(self) -> str:
+        return f"{self.built_through}"

@@ -1,0 +1,11 @@
+"""URLs of the statistics: the staff page and the public board."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("staff/statistics/", views.staff_statistics, name="staff_statistics"),
+    path("statistics/", views.public_board, name="board"),
+]
