@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import axe_playwright_python
 import pytest
 from playwright.sync_api import expect
 
@@ -386,6 +387,43 @@ def page(browser, live_server, request) -> Iterator[object]:
     """A fresh browser tab against the live server; a screenshot is kept on failure."""
     context = browser_context(
         browser, live_server.url, viewport={"width": 1280, "height": 900}
+    )
+    tab = context.new_page()
+    yield tab
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+# axe-core comes with the axe-playwright-python package (a pinned dev dependency);
+# AXE_CORE_JS may point at another axe.min.js (``npm pack axe-core``).
+AXE_CORE_JS = os.environ.get("AXE_CORE_JS") or str(
+    Path(axe_playwright_python.__file__).with_name("axe.min.js")
+)
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ["violations"]}))
+  .violations.filter(v => v.impact === "serious" || v.impact === "critical")
+  .map(v => v.id + " (" + v.impact + "): " + v.nodes.map(n => n.target.join(" "))
+  .slice(0, 3).join(", "))"""
+
+
+def serious_accessibility_issues(page) -> list[str]:
+    """axe-core's serious and critical findings on the page. The page's context
+    must bypass the CSP (``audited_page``): axe is added as a script of its own."""
+    page.add_script_tag(path=AXE_CORE_JS)
+    return page.evaluate(AXE_RUN)
+
+
+@pytest.fixture
+def audited_page(browser, live_server, request) -> Iterator[object]:
+    """As ``page``, in a context where axe-core may be added to the page (the
+    CSP is bypassed for the test's own script only; the app sends it unchanged)."""
+    context = browser_context(
+        browser,
+        live_server.url,
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=True,
     )
     tab = context.new_page()
     yield tab

@@ -256,8 +256,8 @@ def _drop_indexes(cursor, tables: tuple[str, ...]) -> list[str]:
 
 
 def _insert_citizens(cursor, citizens: int, now: datetime) -> int:
-    cursor.execute("SELECT coalesce(max(id), 0) FROM accounts_user")
-    before = cursor.fetchone()[0]
+    """Add the citizens; returns the first one's id (the rest follow it: one
+    statement takes its ids from the sequence in a row, wherever that stands)."""
     _insert(
         cursor,
         User,
@@ -282,7 +282,14 @@ def _insert_citizens(cursor, citizens: int, now: datetime) -> int:
         """,
         {"now": now, "citizens": citizens},
     )
-    return before + 1
+    cursor.execute(
+        "SELECT min(id), max(id), count(*) FROM accounts_user "
+        "WHERE username LIKE 'bench-citizen-%%'"
+    )
+    first, last, count = cursor.fetchone()
+    if last - first + 1 != count:
+        raise RuntimeError("The generated citizens' ids are not consecutive.")
+    return first
 
 
 def _insert_dossiers(

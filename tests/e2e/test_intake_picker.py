@@ -6,12 +6,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import login
+from tests.conftest import login, serious_accessibility_issues
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_clerk_finds_a_procedure_by_typing(page, demo):
+def test_the_clerk_finds_a_procedure_by_typing(audited_page, demo):
+    page = audited_page
     login(page, "clerk")
     page.goto("/staff/intake/")
     box = page.get_by_role("combobox", name="Thủ tục")
@@ -20,6 +21,8 @@ def test_the_clerk_finds_a_procedure_by_typing(page, demo):
     expect(listbox).to_be_visible()
     first = listbox.get_by_role("option").first
     expect(first).to_contain_text("đăng ký kết hôn (1.000894)")
+    # The open list, its options and the box: no serious accessibility issue.
+    assert serious_accessibility_issues(page) == []
     box.press("Enter")
     expect(box).to_have_value(re.compile("kết hôn"))
     box.press("Enter")

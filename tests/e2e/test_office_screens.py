@@ -4,7 +4,7 @@ and 1366 px wide, for every staff role, and the menu never wraps."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import login
+from tests.conftest import login, serious_accessibility_issues
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,10 +37,12 @@ def test_the_staff_header_fits_one_bar(page, demo, username, tmp_path):
         page.screenshot(path=str(tmp_path / f"{username}-{width}.png"))
 
 
-def test_the_language_switch_is_in_the_staff_bar(page, demo):
+def test_the_language_switch_is_in_the_staff_bar(audited_page, demo):
+    page = audited_page
     page.set_viewport_size({"width": 1366, "height": 768})
     login(page, "clerk")
     page.goto("/staff/")
+    assert serious_accessibility_issues(page) == []
     page.locator(".staff-lang").get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.locator(".staff-lang").get_by_role("button", name="Tiếng Việt").click()

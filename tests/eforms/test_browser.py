@@ -2,36 +2,23 @@
 and the uploads, on a phone-sized screen, typing with the keyboard; the clerk
 sees the answers and prints the declaration."""
 
-import os
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from dossiers.models import Dossier, State
-from tests.conftest import ARTIFACTS, browser_context, login
+from tests.conftest import (
+    ARTIFACTS,
+    browser_context,
+    login,
+    serious_accessibility_issues,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 BIRTH = "1.001193"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-# axe-core is not vendored (STYLE: no third-party code in the repo): point
-# AXE_CORE_JS at its axe.min.js (``npm pack axe-core``) to run the audit.
-AXE_CORE_JS = os.environ.get("AXE_CORE_JS", "")
-AXE_RUN = """async () => (await axe.run(document, {resultTypes: ["violations"]}))
-  .violations.filter(v => v.impact === "serious" || v.impact === "critical")
-  .map(v => v.id + " (" + v.impact + "): " + v.nodes.map(n => n.target.join(" "))
-  .slice(0, 3).join(", "))"""
-
-
-def serious_accessibility_issues(page) -> list[str]:
-    """axe-core's serious and critical findings on the page ([] without axe)."""
-    if not AXE_CORE_JS:
-        return []
-    page.add_script_tag(path=AXE_CORE_JS)
-    return page.evaluate(AXE_RUN)
 
 
 def type_into(page, selector: str, text: str) -> None:
@@ -65,7 +52,7 @@ def test_citizen_files_a_birth_registration_and_the_clerk_prints_it(
         viewport={"width": 390, "height": 844},
         locale="vi-VN",
         # Only so the test can add axe-core to the page; the app's CSP is unchanged.
-        bypass_csp=bool(AXE_CORE_JS),
+        bypass_csp=True,
     )
     page = context.new_page()
     login(page, "citizen")
