@@ -263,6 +263,21 @@ class Command(BaseCommand):
             ),
             Page("dashboard, clerk", "/staff/", "clerk", BARE_STAFF),
             Page("dashboard, manager", "/staff/", "manager", BARE_STAFF),
+            # The REST API's lists (issue 16), as the browser's session reads them.
+            Page(
+                "API v1 staff dossiers, clerk",
+                "/api/v1/staff/dossiers/",
+                "clerk",
+                BARE_STAFF,
+                expect='"results"',
+            ),
+            Page(
+                "API v1 my dossiers, citizen",
+                "/api/v1/me/dossiers/",
+                "citizen",
+                BARE_CITIZEN,
+                expect='"results"',
+            ),
             *again,
         ]
 
