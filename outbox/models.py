@@ -14,6 +14,7 @@ import uuid
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def new_secret() -> str:
@@ -100,7 +101,7 @@ class Event(models.Model):
 
 class Status(models.TextChoices):
     PENDING = "pending", _("Waiting to be delivered")
-    DELIVERED = "delivered", _("Delivered")
+    DELIVERED = "delivered", pgettext_lazy("delivery status", "Delivered")
     DEAD = "dead", _("Dead: no more attempts")
 
 
