@@ -54,6 +54,8 @@ class Rollback(Exception):
 
 class Command(BaseCommand):
     help = "Time the worklist, dashboard and searches over N synthetic dossiers."
+    # What ``handle`` says once everything it made is gone.
+    rolled_back = "Synthetic dossiers rolled back."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dossiers", type=int, default=100_000)
@@ -71,7 +73,7 @@ class Command(BaseCommand):
                 self.measure(clerk)
                 raise Rollback
         except Rollback:
-            self.stdout.write("Synthetic dossiers rolled back.")
+            self.stdout.write(self.rolled_back)
 
     def generate(self, count: int, clerk: User) -> None:
         started = time.perf_counter()

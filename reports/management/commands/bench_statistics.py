@@ -7,50 +7,27 @@ page's reads and the public board are timed: median milliseconds and queries.
 command of its own rather than a ``--statistics`` option there.)
 """
 
-import statistics
 import time
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
 from dossiers.management.commands.bench import Command as DossierBench
-from dossiers.management.commands.bench import Rollback
 from dossiers.models import Dossier
-from procedures.models import Procedure
 from reports import summaries, tables, views
 from reports.facts import collect
 from reports.indicators import Period, Source, indicators, indicators_by, scope_of
 from reports.models import DailySummary, ProcessingTimeCount, SummaryState
 
 
-class Command(BaseCommand):
+class Command(DossierBench):
+    """The dossier bench's arguments, generator and timing; its measurements are
+    the statistics' (after the summary rows are built)."""
+
     help = "Time the statistics page's reads and the public board over N dossiers."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--dossiers", type=int, default=100_000)
-        parser.add_argument("--repeat", type=int, default=5)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        self.repeat = options["repeat"]
-        clerk = User.objects.filter(username="clerk").first()
-        if clerk is None or not Procedure.objects.public().exists():
-            self.stderr.write("Run `manage.py seed_demo` first (demo centre needed).")
-            return
-        try:
-            with transaction.atomic():
-                generator = DossierBench(stdout=self.stdout, stderr=self.stderr)
-                generator.generate(options["dossiers"], clerk)
-                self.build()
-                self.measure()
-                raise Rollback
-        except Rollback:
-            self.stdout.write("Synthetic dossiers and summaries rolled back.")
+    rolled_back = "Synthetic dossiers and summaries rolled back."
 
     def build(self) -> None:
         """The summary rows of every day up to yesterday, as ``--rebuild`` makes
@@ -75,25 +52,14 @@ class Command(BaseCommand):
             f"{time.perf_counter() - started:.1f} s."
         )
 
-    def timed(self, label: str, run: Callable[[], Any]) -> None:
-        durations, queries = [], 0
-        for _ in range(self.repeat):
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                run()
-                durations.append((time.perf_counter() - started) * 1000)
-            queries = len(captured)
-        self.stdout.write(
-            f"{label:<48} {statistics.median(durations):9.1f} ms {queries:4d} queries"
-        )
-
-    def measure(self) -> None:
+    def measure(self, clerk: User) -> None:
+        self.build()
         manager = User.objects.get(username="manager")
         scope = scope_of(manager)
         today = timezone.localdate()
         month = Period.month(today.year, today.month)
         year = Period.year(today.year)
-        self.stdout.write(f"{'measure':<48} {'median':>12} {'queries':>12}")
+        self.stdout.write(f"{'measure':<44} {'median':>12} {'queries':>12}")
 
         def page(period: Period) -> None:
             source = Source()
