@@ -1,0 +1,11 @@
+# Placeholder reserved for inter-agency dossiers (issue 18): fill its operations (and dependencies) by hand.
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("procedures", "0003_procedure_organisation"),
+    ]
+
+    operations = []
