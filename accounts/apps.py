@@ -11,6 +11,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        # Drops the cached copies of a user or device when it changes.
+        from . import auth_cache  # noqa: F401
         from .lockout import reset_account_failures
         from .mfa import remember_second_factor
         from .session_expiry import start_session_clock

@@ -42,14 +42,30 @@ def _messages(value: Any) -> list[str]:
     return [str(value)]
 
 
+def _flatten(detail: Any, path: str, into: dict[str, list[str]]) -> None:
+    """A nested input's messages under dotted paths: ``organisation.name``,
+    ``items.1.guidance``."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if key in ("non_field_errors", "__all__"):
+                _flatten(value, path, into)
+            else:
+                _flatten(value, f"{path}.{key}" if path else str(key), into)
+    elif isinstance(detail, list | tuple) and any(
+        isinstance(item, dict | list | tuple) for item in detail
+    ):
+        for index, item in enumerate(detail):
+            if item:
+                _flatten(item, f"{path}.{index}" if path else str(index), into)
+    else:
+        into.setdefault(path, []).extend(_messages(detail))
+
+
 def _fields(detail: Any) -> dict[str, list[str]]:
     if isinstance(detail, dict):
-        return {
-            (NON_FIELD if key in ("non_field_errors", "__all__") else str(key)): (
-                _messages(value)
-            )
-            for key, value in detail.items()
-        }
+        fields: dict[str, list[str]] = {}
+        _flatten(detail, NON_FIELD, fields)
+        return fields
     return {NON_FIELD: _messages(detail)}
 
 

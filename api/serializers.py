@@ -146,6 +146,16 @@ class ProcedureDetailSerializer(ProcedureSerializer):
             "rule as real dossiers; null when the procedure sets no time."
         )
     )
+    form = serializers.JSONField(
+        source="form_definition",
+        help_text=_(
+            "The online form (its fields, labels and rules; docs/eforms.md) whose "
+            "answers a dossier sends as answers; empty when the procedure has none."
+        ),
+    )
+    organisation_filing = serializers.BooleanField(
+        help_text=_("Whether a dossier may be filed for a business or organisation.")
+    )
 
     class Meta(ProcedureSerializer.Meta):
         fields = [
@@ -160,6 +170,8 @@ class ProcedureDetailSerializer(ProcedureSerializer):
             "route",
             "channels",
             "expected_result_at",
+            "form",
+            "organisation_filing",
         ]
 
     def get_channels(self, procedure: Procedure) -> list[str]:
@@ -286,12 +298,55 @@ class EventSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class OrganisationSerializer(serializers.Serializer):
+    """The business or organisation a dossier is filed for (read only)."""
+
+    name = serializers.CharField(read_only=True)
+    tax_code = serializers.CharField(read_only=True)
+    address = serializers.CharField(read_only=True)
+    representative = serializers.CharField(read_only=True)
+    representative_title = serializers.CharField(read_only=True)
+
+
+def answers_field(**kwargs) -> serializers.DictField:
+    """The online form's answers: an object keyed by the form's field names
+    (``GET /api/v1/procedures/{code}/``'s ``form``; docs/eforms.md)."""
+    return serializers.DictField(child=serializers.JSONField(), **kwargs)
+
+
+ANSWERS_OUT = answers_field(
+    read_only=True,
+    help_text=_(
+        "The answers to the procedure's online form, typed and trimmed as stored "
+        "(empty when the procedure has no form)."
+    ),
+)
+
+
 class ApplicantDossierDetailSerializer(DossierSerializer):
     applicant_name = serializers.CharField()
     applicant_id_number = serializers.CharField()
     applicant_phone = serializers.CharField()
     applicant_email = serializers.CharField()
     applicant_address = serializers.CharField()
+    organisation = OrganisationSerializer(
+        allow_null=True,
+        read_only=True,
+        help_text=_("The organisation filed for; null when filed for oneself."),
+    )
+    form = serializers.JSONField(
+        source="form_definition",
+        help_text=_(
+            "The online form as filed (the procedure's when the draft was "
+            "started): what answers are checked against; empty when none."
+        ),
+    )
+    organisation_filing = serializers.BooleanField(
+        source="procedure_snapshot.organisation_filing",
+        default=False,
+        help_text=_("Whether this dossier may be filed for an organisation."),
+    )
+    answers = ANSWERS_OUT
     lookup_pin = serializers.CharField()
     # Set on the dossier by the view (``api.views.citizen.detail``).
     papers = DossierPaperSerializer(many=True, source="paper_files")
@@ -332,6 +387,12 @@ class StaffDossierDetailSerializer(StaffDossierSerializer):
     applicant_phone = serializers.CharField()
     applicant_email = serializers.CharField()
     applicant_address = serializers.CharField()
+    organisation = OrganisationSerializer(
+        allow_null=True,
+        read_only=True,
+        help_text=_("The organisation filed for; null when filed for oneself."),
+    )
+    answers = ANSWERS_OUT
     extended_due_at = serializers.DateTimeField(allow_null=True)
     timeliness = serializers.CharField()
     # Set on the dossier by the view (``api.views.staff.staff_detail``).
@@ -367,6 +428,52 @@ class ApplicantDetailsInput(serializers.Serializer):
     address = serializers.CharField(required=False, allow_blank=True)
 
 
+def _no_null_character(value, where: str = "") -> None:
+    """PostgreSQL cannot store U+0000 in JSON; the browser's forms refuse it too."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise serializers.ValidationError(_("Null characters are not allowed."))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_null_character(key)
+            _no_null_character(item)
+    elif isinstance(value, list):
+        for item in value:
+            _no_null_character(item)
+
+
+ANSWERS_HELP = _(
+    "The online form's answers by field name, as the procedure's form defines "
+    "them (numbers, true/false, ISO dates, {province, commune, street} for an "
+    "address, a list of objects for a group). Checked by the portal's own rule: "
+    "a wrong answer is 422 with its path (answers.parents.0.full_name); a "
+    "required one may be left out until submitting. Replaces the answers saved."
+)
+
+
+class OrganisationInput(serializers.Serializer):
+    """Checked by the portal's own rule (``services.answers.check_organisation``):
+    only where the procedure allows filing for an organisation."""
+
+    name = serializers.CharField(max_length=255, allow_blank=True)
+    tax_code = serializers.CharField(
+        max_length=20,
+        allow_blank=True,
+        help_text=_("10 digits, or 10 digits, a hyphen and 3 for a branch."),
+    )
+    address = serializers.CharField(max_length=255, allow_blank=True)
+    representative = serializers.CharField(max_length=150, allow_blank=True)
+    representative_title = serializers.CharField(
+        max_length=100, required=False, allow_blank=True
+    )
+
+
+ORGANISATION_HELP = _(
+    "The business or organisation the application is for, where the procedure "
+    "allows it; null: for oneself."
+)
+
+
 class DraftInput(serializers.Serializer):
     procedure = serializers.CharField(
         max_length=20, help_text=_("The procedure's national code, e.g. 1.000894.")
@@ -374,6 +481,30 @@ class DraftInput(serializers.Serializer):
     applicant = ApplicantDetailsInput(
         required=False,
         help_text=_("Who files; the account's profile when left out."),
+    )
+    answers = answers_field(
+        required=False, validators=[_no_null_character], help_text=ANSWERS_HELP
+    )
+    organisation = OrganisationInput(
+        required=False, allow_null=True, help_text=ORGANISATION_HELP
+    )
+
+
+class DraftUpdateInput(serializers.Serializer):
+    """A change to a draft (or to a dossier sent back for supplement): what is
+    sent is saved, what is left out stays as it is."""
+
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2_147_483_647,
+        help_text=_("When sent, the dossier's version as last read: stale is 409."),
+    )
+    answers = answers_field(
+        required=False, validators=[_no_null_character], help_text=ANSWERS_HELP
+    )
+    organisation = OrganisationInput(
+        required=False, allow_null=True, help_text=ORGANISATION_HELP
     )
 
 
@@ -411,10 +542,11 @@ class RatingInput(serializers.Serializer):
 
 
 class RatingSerializer(serializers.Serializer):
-    guidance = serializers.IntegerField()
-    courtesy = serializers.IntegerField()
-    timeliness = serializers.IntegerField()
-    fees = serializers.IntegerField()
+    # The criteria are configured (feedback.RatingCriterion): one retired is left out.
+    guidance = serializers.IntegerField(required=False)
+    courtesy = serializers.IntegerField(required=False)
+    timeliness = serializers.IntegerField(required=False)
+    fees = serializers.IntegerField(required=False)
     comment = serializers.CharField()
 
 

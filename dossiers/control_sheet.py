@@ -72,9 +72,22 @@ def control_sheet(
     replay = _Replay(dossier, steps)
     lines = [line for log in logs if (line := replay.read(log)) is not None]
     departments = {
-        step.department.name: None for step in steps if step.department is not None
+        _unit_name(step, dossier.crosses_agencies): None
+        for step in steps
+        if step.department is not None or (dossier.crosses_agencies and step.agency)
     }
     return ControlSheet(departments=list(departments), lines=lines)
+
+
+def _unit_name(step: DossierStep, crosses_agencies: bool) -> str:
+    """A step's department; on an inter-agency route, with its agency (or the
+    agency alone), so the sheet names every agency taking part."""
+    if not crosses_agencies:
+        return step.department.name
+    agency = step.department.agency if step.department else step.agency
+    if step.department is None:
+        return str(agency)
+    return f"{step.department.name} – {agency}"
 
 
 class _Replay:
@@ -102,7 +115,9 @@ class _Replay:
             )
         step = self.steps.get(self.position) if self.position is not None else None
         giver = self._party(self.position, person=actor)
-        if log.transition == "forward":
+        if log.transition in ("forward", "transfer_to_agency"):
+            # Inter-agency transfer (docs/interagency.md): the receiving side
+            # names the other agency, as every step's party does.
             self.position = (self.position or 0) + 1
             return self._line(
                 log,
@@ -112,6 +127,17 @@ class _Replay:
                 next_step=self.steps.get(self.position),
                 note=log.note,
                 timed=True,
+            )
+        if log.transition == "return_to_agency":
+            self.position = (self.position or 1) - 1
+            return self._line(
+                log,
+                giver=giver,
+                receiver=self._party(self.position),
+                step=step,
+                next_step=self.steps.get(self.position),
+                note=_("Returned to the sending agency. %(reasons)s")
+                % {"reasons": log.note},
             )
         if target == State.AWAITING_SUPPLEMENT:
             return self._line(
@@ -154,10 +180,12 @@ class _Replay:
                 timed=True,
             )
         if target == State.STOPPED and self.position is not None:
-            # Stopped by the deciding agency's leader or the centre's manager.
+            # Stopped by the deciding agency's leader or the centre's manager;
+            # on an inter-agency route, by the agency holding the step.
+            agency = step.agency.name if step and step.agency_id else self.agency
             return self._line(
                 log,
-                giver=Party(self.agency, actor),
+                giver=Party(agency, actor),
                 receiver=self.desk,
                 step=step,
                 note=_("Processing stopped (Form 05). %(reasons)s")
@@ -221,10 +249,11 @@ class _Replay:
         step = self.steps.get(position) if position is not None else None
         if step is None:
             return Party(self.agency, person or "")
+        agency = step.agency.name if step.agency_id else self.agency
         unit = (
             f"{step.department.name} – {step.department.agency}"
             if step.department
-            else self.agency
+            else agency
         )
         if person is None:
             handler = step.handled_by

@@ -33,7 +33,7 @@ Conventions (DOMAIN.md §4), shared by every function below:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
@@ -331,6 +331,30 @@ def route_step_dues(
         else:
             dues = _office_time_shares(start, due, shares, calendar)
     return [min(max(step_due, transferred_at), due) for step_due in dues]
+
+
+def agency_shares(owners: Sequence[Hashable]) -> list[tuple[int, int]]:
+    """The runs of consecutive route steps worked by one agency, as (first, last)
+    positions: each agency's share of an inter-agency route. A later run of an
+    agency already met is a share of its own (the route came back to it)."""
+    shares: list[tuple[int, int]] = []
+    for position, owner in enumerate(owners):
+        if shares and owners[shares[-1][1]] == owner:
+            shares[-1] = (shares[-1][0], position)
+        else:
+            shares.append((position, position))
+    return shares
+
+
+def share_due(
+    owners: Sequence[Hashable], step_dues: Sequence[datetime], position: int
+) -> datetime:
+    """When the agency's share that holds step ``position`` is due: the due date
+    of the share's last step (``route_step_dues`` gives the steps' dates)."""
+    for first, last in agency_shares(owners):
+        if first <= position <= last:
+            return step_dues[last]
+    raise IndexError(position)
 
 
 def _cumulative_shares(weights: Sequence[Decimal]) -> list[Decimal]:

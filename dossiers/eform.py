@@ -14,9 +14,15 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from procedures.eforms import clean_answers, communes, provinces, text_in
+from procedures.eforms import (
+    clean_answers,
+    clean_tax_code,
+    communes,
+    provinces,
+    text_in,
+)
 
-from .models import Channel
+from .models import Channel, OrganisationDetails
 
 PREFIX = "f"
 
@@ -230,7 +236,9 @@ class AnswersForm(forms.Form):
                 {},
                 top_names,
             )
-            built.append({"legend": f"{label} {i + 1}", "blocks": blocks})
+            # A block asked once (e.g. "the bride") is not numbered.
+            legend = label if field.get("max", 1) == 1 else f"{label} {i + 1}"
+            built.append({"legend": legend, "blocks": blocks})
         self._optional = False
         return built
 
@@ -386,3 +394,107 @@ class ResultDeliveryForm(forms.Form):
                 "result_address", _("Write the address the result is posted to.")
             )
         return data
+
+
+class OrganisationForm(forms.Form):
+    """Whom the application is for: the applicant, or a business or organisation
+    they represent (only where the procedure allows it). The organisation's
+    details are checked by ``services.answers.check_organisation``; this form
+    says what is missing next to each input."""
+
+    SELF = "self"
+    ORGANISATION = "organisation"
+
+    filing_for = forms.ChoiceField(
+        label=_("Who is this application for?"),
+        choices=[
+            (SELF, _("For myself")),
+            (ORGANISATION, _("For a business or organisation I represent")),
+        ],
+        initial=SELF,
+        # Left out (an older page), the application is the applicant's own.
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    # Marked required (needed when filing for an organisation); ``clean`` asks
+    # for them only then.
+    organisation_name = AnswerField(
+        label=_("Name of the business or organisation"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    organisation_tax_code = AnswerField(
+        label=_("Tax code"),
+        max_length=20,
+        help_text=_(
+            "10 digits (the enterprise code), or 10 digits, a hyphen and 3 digits "
+            "for a branch."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    organisation_address = AnswerField(
+        label=_("Head office address"),
+        max_length=255,
+    )
+    organisation_representative = AnswerField(
+        label=_("Representative's full name"),
+        max_length=150,
+        help_text=_("The legal representative, or the person authorised by them."),
+    )
+    organisation_representative_title = forms.CharField(
+        label=_("Representative's title"),
+        required=False,
+        max_length=100,
+        help_text=_("e.g. Director, Chairman of the Board."),
+    )
+
+    KEYS = {
+        "name": "organisation_name",
+        "tax_code": "organisation_tax_code",
+        "address": "organisation_address",
+        "representative": "organisation_representative",
+        "representative_title": "organisation_representative_title",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "org")
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def initial_for(cls, dossier: Any) -> dict[str, str]:
+        organisation = dossier.organisation
+        if organisation is None:
+            return {"filing_for": cls.SELF}
+        return {
+            "filing_for": cls.ORGANISATION,
+            **{field: getattr(organisation, key) for key, field in cls.KEYS.items()},
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("filing_for") != self.ORGANISATION:
+            self.organisation = OrganisationDetails()
+            return data
+        values = {key: data.get(field, "") for key, field in self.KEYS.items()}
+        messages = {
+            "name": _("Write the name of the business or organisation."),
+            "tax_code": _("Write the organisation's tax code."),
+            "address": _("Write the address of the organisation's head office."),
+            "representative": _("Write the name of the organisation's representative."),
+        }
+        for key, message in messages.items():
+            if not values[key].strip():
+                self.add_error(self.KEYS[key], message)
+        if values["tax_code"].strip():
+            try:
+                values["tax_code"] = clean_tax_code(values["tax_code"])
+            except ValueError as error:
+                self.add_error("organisation_tax_code", str(error))
+        self.organisation = OrganisationDetails(
+            **{key: value.strip() for key, value in values.items()}
+        )
+        return data
+
+    def details(self) -> Any:
+        """The ``OrganisationDetails`` chosen (an empty one: for oneself)."""
+        return self.organisation

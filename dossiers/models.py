@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Role
 from notifications.models import Delivery
-from procedures.eforms import missing_answers
+from procedures.eforms import declaration_paper, missing_answers
 
 from . import deadlines
 from .rules import (
@@ -26,6 +26,7 @@ from .rules import (
     is_step_leader,
     is_step_officer,
 )
+from .search import SEARCH_FOLDED_LENGTH, dossier_search_text
 
 
 class State(models.TextChoices):
@@ -54,6 +55,10 @@ EDITABLE_STATES = frozenset(
     {State.DRAFT, State.SUPPLEMENT_REQUESTED, State.AWAITING_SUPPLEMENT}
 )
 SUPPLEMENT_STATES = frozenset({State.SUPPLEMENT_REQUESTED, State.AWAITING_SUPPLEMENT})
+# The fields ``Dossier.search_folded`` is made of.
+SEARCH_SOURCE_FIELDS = frozenset(
+    {"applicant_name", "applicant_phone", "applicant_id_number"}
+)
 # What staff still have to act on: the worklist's default and its partial indexes.
 WORK_STATES = (
     State.SUBMITTED,
@@ -144,6 +149,85 @@ at_last_step.reason = _(  # type: ignore[attr-defined]
 )
 
 
+def step_agency_id(dossier: "Dossier", index: int) -> int | None:
+    """The agency that works step ``index`` of the dossier's route: the step's own
+    (inter-agency one-stop), else the deciding agency; read from the snapshot."""
+    return dossier.route[index].get("agency_id") or dossier.deciding_agency_id
+
+
+def _next_step_agencies(dossier: "Dossier") -> tuple[int | None, int | None] | None:
+    index = dossier.current_step_index
+    if index is None or index + 1 >= len(dossier.route):
+        return None
+    return step_agency_id(dossier, index), step_agency_id(dossier, index + 1)
+
+
+def next_step_in_same_agency(dossier: "Dossier") -> bool:
+    pair = _next_step_agencies(dossier)
+    return pair is None or pair[0] == pair[1]
+
+
+next_step_in_same_agency.reason = _(  # type: ignore[attr-defined]
+    "The next step belongs to another agency: transfer the dossier to it "
+    "(inter-agency transfer) instead."
+)
+
+
+def next_step_in_other_agency(dossier: "Dossier") -> bool:
+    pair = _next_step_agencies(dossier)
+    return pair is not None and pair[0] != pair[1]
+
+
+next_step_in_other_agency.reason = _(  # type: ignore[attr-defined]
+    "The next step belongs to the same agency: forward it to the next step."
+)
+
+
+def came_from_other_agency(dossier: "Dossier") -> bool:
+    index = dossier.current_step_index
+    return bool(index) and step_agency_id(dossier, index - 1) != step_agency_id(
+        dossier, index
+    )
+
+
+came_from_other_agency.reason = _(  # type: ignore[attr-defined]
+    "Only the first step of an agency that received the dossier from another "
+    "agency can return it to that agency."
+)
+
+
+def at_agency_last_step(dossier: "Dossier") -> bool:
+    """The last step of the route, or of one agency's share of it: where that
+    agency's denial ends the dossier (a stop or denial by one agency ends it)."""
+    return at_last_step(dossier) or next_step_in_other_agency(dossier)
+
+
+at_agency_last_step.reason = _(  # type: ignore[attr-defined]
+    "A denial is recorded at the last step of the route, or of the agency's share "
+    "of it; forward the dossier first."
+)
+
+
+def prerequisite_results_ready(dossier: "Dossier") -> bool:
+    """A dossier filed with a group of linked procedures (docs/interagency.md)
+    starts once the results it needs are ready: the group service records their
+    dossiers in the snapshot's ``group.waits_for``."""
+    waits_for = (dossier.procedure_snapshot.get("group") or {}).get("waits_for")
+    if not waits_for:
+        return True
+    return not (
+        Dossier.objects.filter(pk__in=waits_for)
+        .exclude(state__in=[State.RESULT_READY, State.RETURNED])
+        .exists()
+    )
+
+
+prerequisite_results_ready.reason = _(  # type: ignore[attr-defined]
+    "This dossier needs the result of another procedure filed with it (a group of "
+    "linked procedures): transfer it once that result is ready."
+)
+
+
 def filed_at_counter(dossier: "Dossier") -> bool:
     return dossier.channel != Channel.ONLINE
 
@@ -186,6 +270,21 @@ class ApplicantDetails:
 
 
 @dataclass(frozen=True)
+class OrganisationDetails:
+    """The business or organisation a dossier is filed for, when it is; an empty
+    one (no name) means the applicant files for themselves."""
+
+    name: str = ""
+    tax_code: str = ""
+    address: str = ""
+    representative: str = ""
+    representative_title: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.name)
+
+
+@dataclass(frozen=True)
 class ReceivedPaper:
     """A paper handed over at the desk, with how many of each kind."""
 
@@ -220,6 +319,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     applicant_language = models.CharField(
         _("applicant's language"), max_length=8, default="vi"
     )
+    # The name folded (no accents, no case), the phone's digits and the ID number,
+    # for the staff's search box (dossiers/search.py); kept by ``save``.
+    search_folded = models.CharField(
+        max_length=SEARCH_FOLDED_LENGTH, editable=False, blank=True, default=""
+    )
     procedure = models.ForeignKey(
         "procedures.Procedure",
         verbose_name=_("procedure"),
@@ -244,6 +348,14 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("deciding agency"),
         on_delete=models.PROTECT,
         related_name="decided_dossiers",
+    )
+    crosses_agencies = models.BooleanField(
+        _("inter-agency"),
+        default=False,
+        help_text=_(
+            "Its route crosses several agencies (inter-agency one-stop): each "
+            "agency sees it once a step of theirs has started."
+        ),
     )
     code = models.CharField(
         _("dossier code"), max_length=64, unique=True, null=True, blank=True
@@ -309,6 +421,21 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         blank=True,
         help_text=_("Where the result is posted, when asked by post."),
     )
+    # Filed on behalf of a business or organisation (where the procedure allows
+    # it): empty for an application in the applicant's own name.
+    organisation_name = models.CharField(_("organisation"), max_length=255, blank=True)
+    organisation_tax_code = models.CharField(
+        _("organisation's tax code"), max_length=14, blank=True
+    )
+    organisation_address = models.CharField(
+        _("organisation's address"), max_length=255, blank=True
+    )
+    organisation_representative = models.CharField(
+        _("representative"), max_length=150, blank=True
+    )
+    organisation_representative_title = models.CharField(
+        _("representative's title"), max_length=100, blank=True
+    )
 
     class Meta:
         verbose_name = _("dossier")
@@ -328,12 +455,22 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             ),
             models.Index(fields=["applicant_id_number"], name="dossier_id_number"),
             models.Index(fields=["state", "current_due_at"], name="dossier_state_due"),
+            # A search runs over every status: a broad one ("ng") walks this in the
+            # list's order and stops at a page, where sorting its matches would not.
+            models.Index(fields=["current_due_at", "id"], name="dossier_due"),
             # Most dossiers of a large centre are closed; the open ones are what
             # the worklist pages through, by due date, without sorting.
             models.Index(
                 fields=["receiving_desk", "current_due_at", "id"],
                 condition=models.Q(state__in=WORK_STATES),
                 name="dossier_desk_open_due",
+            ),
+            # The clerk's "dossiers to check", oldest first (dossiers/queues.py):
+            # without it the desk's submitted dossiers are all read and sorted.
+            models.Index(
+                fields=["receiving_desk", "submitted_at", "id"],
+                condition=models.Q(state="submitted"),
+                name="dossier_desk_to_check",
             ),
             models.Index(
                 fields=["deciding_agency", "current_due_at", "id"],
@@ -362,8 +499,24 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return self.code or _("Dossier #%(id)s") % {"id": self.pk}
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A derived index of the row's own applicant fields, like the catalogue's
+        # folded columns: refreshed on every save, and with them when saved alone.
+        self.search_folded = self.folded_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and SEARCH_SOURCE_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_folded"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("dossiers:detail", kwargs={"pk": self.pk})
+
+    def folded_search_text(self) -> str:
+        """What ``search_folded`` holds for this row's applicant fields (also for
+        rows written by ``bulk_create``, which does not call ``save``)."""
+        return dossier_search_text(
+            self.applicant_name, self.applicant_phone, self.applicant_id_number
+        )
 
     # --- snapshot helpers -------------------------------------------------------
 
@@ -378,6 +531,28 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     @property
     def form_definition(self) -> dict[str, Any]:
         return self.procedure_snapshot.get("form") or {}
+
+    @property
+    def organisation(self) -> OrganisationDetails | None:
+        """The organisation the dossier is filed for, or None (for oneself)."""
+        if not self.organisation_name:
+            return None
+        return OrganisationDetails(
+            name=self.organisation_name,
+            tax_code=self.organisation_tax_code,
+            address=self.organisation_address,
+            representative=self.organisation_representative,
+            representative_title=self.organisation_representative_title,
+        )
+
+    @property
+    def eform_paper_index(self) -> int | None:
+        """The paper the online form stands for (the declaration), when the
+        dossier was filed online: it is attached, generated from the answers, on
+        submission, and the applicant uploads no scan of it."""
+        if self.channel != Channel.ONLINE:
+            return None
+        return declaration_paper(self.form_definition)
 
     def missing_answers(self) -> dict[str, str]:
         """Required answers of the filed form left empty or wrong, by path."""
@@ -402,10 +577,13 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             )
         )
         attached |= set(self.paper_receipts.values_list("paper_index", flat=True))
+        eform_paper = self.eform_paper_index
         return [
             paper
             for paper in self.papers
-            if paper.get("mandatory") and paper["index"] not in attached
+            if paper.get("mandatory")
+            and paper["index"] not in attached
+            and paper["index"] != eform_paper
         ]
 
     @property
@@ -525,6 +703,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.RECEIVED,
         target=State.PROCESSING,
+        conditions=[prerequisite_results_ready],
         permission=any_of(is_desk_clerk, is_manager),
     )
     def transfer(self) -> None:
@@ -535,12 +714,36 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.PROCESSING,
         target=State.PROCESSING,
-        conditions=[has_next_step],
+        conditions=[has_next_step, next_step_in_same_agency],
         permission=any_of(is_step_officer, is_step_leader),
     )
     def forward(self) -> None:
         """Hand-off to the next step of the route (a line of Form 06)."""
         self.current_step_index += 1
+
+    @transition(
+        field=state,
+        source=State.PROCESSING,
+        target=State.PROCESSING,
+        conditions=[has_next_step, next_step_in_other_agency],
+        permission=any_of(is_step_officer, is_step_leader),
+    )
+    def transfer_to_agency(self) -> None:
+        """Inter-agency transfer (chuyển liên thông): this agency's share of the
+        route is done and the next agency's first step starts (Form 06)."""
+        self.current_step_index += 1
+
+    @transition(
+        field=state,
+        source=State.PROCESSING,
+        target=State.PROCESSING,
+        conditions=[came_from_other_agency],
+        permission=any_of(is_step_officer, is_step_leader),
+    )
+    def return_to_agency(self) -> None:
+        """The receiving agency sends the dossier back to the agency that
+        transferred it, with reasons: that agency's last step is open again."""
+        self.current_step_index -= 1
 
     @transition(
         field=state,
@@ -618,7 +821,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.PROCESSING,
         target=State.RESULT_READY,
-        conditions=[at_last_step],
+        conditions=[at_agency_last_step],
         permission=any_of(is_step_leader, is_step_officer),
     )
     def deny(self, *, at: datetime, reasons: str) -> None:
@@ -686,6 +889,16 @@ class DossierStep(models.Model):
     position = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("step"), max_length=255)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # The agency working the step (inter-agency one-stop); empty on steps made
+    # before agencies were recorded, which belong to the deciding agency.
+    agency = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossier_steps",
+    )
     department = models.ForeignKey(
         "procedures.Department",
         verbose_name=_("department"),
@@ -718,10 +931,72 @@ class DossierStep(models.Model):
                 fields=["dossier", "position"], name="unique_step_position"
             )
         ]
-        indexes = [models.Index(fields=["department", "finished_at"], name="step_dept")]
+        indexes = [
+            models.Index(fields=["department", "finished_at"], name="step_dept"),
+            models.Index(fields=["agency", "started_at"], name="step_agency"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class AgencyTransfer(models.Model):
+    """One hand-off between agencies (một cửa liên thông): the transfer to the
+    next agency of the route, or its return to the agency that sent it. A line of
+    Form 06 with both agencies, the time, the receiving share's due date and the
+    note; ``log`` is the transition it belongs to."""
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", _("Inter-agency transfer")
+        RETURN = "return", _("Returned to the sending agency")
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="agency_transfers"
+    )
+    log = models.OneToOneField(
+        "TransitionLog",
+        verbose_name=_("transition"),
+        on_delete=models.CASCADE,
+        related_name="agency_transfer",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    from_agency = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("from agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_agency = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("to agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_position = models.PositiveSmallIntegerField(_("from step"))
+    to_position = models.PositiveSmallIntegerField(_("to step"))
+    sent_at = models.DateTimeField(_("sent"))
+    due_at = models.DateTimeField(
+        _("due"), help_text=_("When the receiving agency's share of the route is due.")
+    )
+    note = models.TextField(_("note"), blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("inter-agency hand-off")
+        verbose_name_plural = _("inter-agency hand-offs")
+        ordering = ["dossier", "sent_at", "id"]
+        indexes = [
+            models.Index(fields=["to_agency", "sent_at"], name="transfer_to_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_agency_id} → {self.to_agency_id} ({self.kind})"
 
 
 class AttachmentKind(models.TextChoices):
@@ -1015,6 +1290,16 @@ class InternalNote(models.Model):
         related_name="+",
     )
     text = models.TextField(_("note"))
+    # The author's agency when written: on an inter-agency dossier a note stays
+    # with its agency (and the desk's with everyone), docs/interagency.md.
+    agency = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
     class Meta:

@@ -9,9 +9,11 @@ processing control sheet) and 07 (the register) are internal.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -178,7 +180,9 @@ def printed_form(
     }
 
 
-def declaration_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
+def declaration_context(
+    request: HttpRequest | None, dossier: Dossier
+) -> dict[str, Any]:
     """The online form's answers printed as the procedure's declaration (tờ khai),
     with the dossier code and QR. Always in Vietnamese: it is the filed document."""
     definition = dossier.form_definition
@@ -228,21 +232,44 @@ def _last(logs: list[TransitionLog], actions: frozenset[str]) -> TransitionLog |
     return next((log for log in reversed(logs) if log.transition in actions), None)
 
 
-def tracking_qr(request: HttpRequest, code: str) -> str:
+def _absolute(request: HttpRequest | None, path: str) -> str:
+    """``path`` as a full URL: the request's host, or ``SITE_URL`` outside one."""
+    if request is None:
+        return settings.SITE_URL.rstrip("/") + path
+    return request.build_absolute_uri(path)
+
+
+def tracking_qr(request: HttpRequest | None, code: str) -> str:
     """An inline SVG QR code opening the public tracking page for ``code``."""
-    url = request.build_absolute_uri(reverse("dossiers:track")) + f"?code={code}"
+    url = _absolute(request, reverse("dossiers:track")) + f"?code={code}"
     svg = segno.make(url, error="m").svg_inline(scale=3, border=1)
     # Safe: segno generates the markup from our own URL.
     return mark_safe(svg)
 
 
-def render_pdf(request: HttpRequest, template: str, context: dict[str, Any]) -> bytes:
+def render_pdf(
+    request: HttpRequest | None, template: str, context: dict[str, Any]
+) -> bytes:
+    """``template`` as a PDF; without a request (a service), links use SITE_URL."""
     try:
         from weasyprint import HTML
     except OSError as exc:  # pragma: no cover - depends on the machine
         raise PdfUnavailable(str(exc)) from exc
     html = render_to_string(template, {**context, "as_pdf": True}, request=request)
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    return HTML(string=html, base_url=_absolute(request, "/")).write_pdf()
+
+
+def declaration_pdf(dossier: Dossier) -> bytes:
+    """The declaration as a PDF made outside a request: the file attached to the
+    dossier as the paper the online form stands for, when it is submitted."""
+    context = {
+        **declaration_context(None, dossier),
+        # What the page's context processors and middleware give a request.
+        "CENTRE_NAME": settings.CENTRE_NAME,
+        "request": SimpleNamespace(csp_nonce=""),
+    }
+    with translation.override("vi"):
+        return render_pdf(None, DECLARATION_TEMPLATE, context)
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

@@ -60,7 +60,9 @@ def handles_step(user: Any, step: Any, dossier: Any) -> bool:
     lookup = step_handler_lookup(
         role=step.role,
         department_id=step.department_id,
-        deciding_agency_id=dossier.deciding_agency_id,
+        # An inter-agency route's step is its own agency's (docs/interagency.md).
+        deciding_agency_id=getattr(step, "agency_id", None)
+        or dossier.deciding_agency_id,
     )
     return is_step_handler(user, lookup)
 
@@ -80,11 +82,13 @@ def is_step_leader(dossier: Any, user: Any) -> bool:
 
 
 def is_deciding_leader(dossier: Any, user: Any) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.role == Role.LEADER
-        and dossier.deciding_agency_id == user.agency_id
-    )
+    """A leader of the agency that decides the dossier now: on an inter-agency
+    route, the agency holding the current step (its stop ends the dossier)."""
+    if not (user.is_authenticated and user.role == Role.LEADER):
+        return False
+    step = dossier.current_step if getattr(dossier, "crosses_agencies", False) else None
+    holder = getattr(step, "agency_id", None) or dossier.deciding_agency_id
+    return holder == user.agency_id
 
 
 def is_manager(dossier: Any, user: Any) -> bool:

@@ -38,14 +38,17 @@ from .models import (
     TransitionLog,
 )
 from .rules import step_handler_lookup
+from .search import search_condition
 
 
 def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
     """The dossiers ``user`` may see.
 
     Applicant: their own, drafts included. Staff never see drafts. Clerk: those
-    of their desk. Officer: those with a step of their department that has
-    started. Leader: those their agency decides.
+    of their desk (the whole of an inter-agency dossier). Officer: those with a
+    step of their department that has started. Leader: those their agency
+    decides; of an inter-agency dossier, those with a step of their agency that
+    has started (docs/interagency.md).
     Manager: those received or decided anywhere in their agency's subtree (the
     provincial centre's manager sits at the top and sees the province).
     Administrators of the catalogue see none: dossiers are not theirs to read.
@@ -64,16 +67,43 @@ def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
             department_id=user.department_id,
             started_at__isnull=False,
         )
-        return dossiers.filter(Exists(started_here))
+        # An inter-agency route's officer step without a department is any
+        # officer's of its agency (rules.step_handler_lookup).
+        started_in_agency = DossierStep.objects.filter(
+            dossier=OuterRef("pk"),
+            agency_id=user.agency_id,
+            department__isnull=True,
+            role=Role.OFFICER,
+            started_at__isnull=False,
+        )
+        return dossiers.filter(
+            Exists(started_here)
+            | (Q(crosses_agencies=True) & Exists(started_in_agency))
+        )
     if user.role == Role.LEADER:
-        return dossiers.filter(deciding_agency_id=user.agency_id)
+        # Inter-agency (docs/interagency.md): each agency sees the dossier once a
+        # step of theirs has started, and keeps it for its history.
+        started_in_agency = DossierStep.objects.filter(
+            dossier=OuterRef("pk"),
+            agency_id=user.agency_id,
+            started_at__isnull=False,
+        )
+        return dossiers.filter(
+            Q(deciding_agency_id=user.agency_id, crosses_agencies=False)
+            | (Q(crosses_agencies=True) & Exists(started_in_agency))
+        )
     if user.role == Role.MANAGER:
         scope = agency_subtree(user.agency_id)
         if scope and len(scope) == agency_count():
             # The province's manager: no filter, so the plain indexes serve.
             return dossiers
+        reached_scope = DossierStep.objects.filter(
+            dossier=OuterRef("pk"), agency_id__in=scope, started_at__isnull=False
+        )
         return dossiers.filter(
-            Q(receiving_desk_id__in=scope) | Q(deciding_agency_id__in=scope)
+            Q(receiving_desk_id__in=scope)
+            | Q(deciding_agency_id__in=scope)
+            | (Q(crosses_agencies=True) & Exists(reached_scope))
         )
     return dossiers.none()
 
@@ -142,19 +172,22 @@ def worklist(
     channel: str = "",
     due: str = "",
     query: str = "",
+    agency_id: int | None = None,
+    sort: str = "due",
 ) -> QuerySet[Dossier]:
-    """The user's dossiers, filtered, ordered by due date (then id) for keyset pages.
+    """The user's dossiers, filtered, in the order ``sort`` names (``SORTS``; by
+    default due date, then id) for keyset pages.
 
     Built for a million rows: every filter is an indexed column or an EXISTS on
-    steps, the order is (current_due_at, id) to match the queue indexes, and the
-    snapshot JSON is left unread.
+    steps, the default order is (current_due_at, id) to match the queue indexes,
+    and the snapshot JSON is left unread.
     """
     dossiers = dossiers_visible_to(user)
     if state:
         dossiers = dossiers.filter(state=state)
-    else:
+    elif not query.strip():
         # The working queue (matching the partial indexes): closed dossiers appear
-        # only when asked for by status.
+        # only when asked for by status, or searched for.
         dossiers = dossiers.filter(state__in=WORK_STATES)
     if procedure_code:
         dossiers = dossiers.filter(procedure__code=procedure_code)
@@ -172,6 +205,8 @@ def worklist(
         dossiers = dossiers.filter(assignee_id=assignee_id)
     if channel:
         dossiers = dossiers.filter(channel=channel)
+    if agency_id:
+        dossiers = dossiers.filter(deciding_agency_id=agency_id)
     if due:
         dossiers = filter_due_window(dossiers, due, windows)
     query = query.strip()
@@ -191,14 +226,40 @@ def worklist(
             step_name=Subquery(current_step.values("name")[:1]),
             step_due_at=Subquery(current_step.values("due_at")[:1]),
         )
-        .order_by(F("current_due_at").asc(nulls_last=True), "id")
+        .order_by(*sort_order(sort))
     )
+
+
+# The worklist's orders, by the name a column's link gives: the field of the
+# keyset and whether it runs backwards. Empty dates (a dossier not yet received)
+# come last either way; the id breaks ties in the same direction.
+SORTS: dict[str, tuple[str, bool]] = {
+    "due": ("current_due_at", False),
+    "-due": ("current_due_at", True),
+    "received": ("received_at", False),
+    "-received": ("received_at", True),
+    # Age is the time since the applicant submitted: the oldest first.
+    "age": ("submitted_at", False),
+    "-age": ("submitted_at", True),
+}
+DEFAULT_SORT = "due"
+
+
+def sort_order(sort: str) -> tuple[Any, str]:
+    key, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    if descending:
+        return F(key).desc(nulls_last=True), "-id"
+    return F(key).asc(nulls_last=True), "id"
 
 
 # What a row of the worklist page shows (workspace/dossier_list.html), and the
 # keyset's order: loading no more makes each row cheaper to build.
 WORKLIST_ROW_FIELDS = (
     "code",
+    "version",
+    "deciding_agency",
+    "submitted_at",
+    "received_at",
     "applicant_name",
     "state",
     "channel",
@@ -221,18 +282,12 @@ def worklist_rows(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
 
 
 def _search(query: str) -> Q:
-    """One indexed condition per kind of search, so none of them scans the table.
-
-    A dossier code (it has a dash) is matched exactly, or by its prefix; a run of
-    9–12 digits is an ID number; anything else is part of the applicant's name
-    (a trigram index serves that on PostgreSQL).
-    """
-    if "-" in query:
-        code = query.upper()
-        return Q(code=code) | Q(code__startswith=code)
-    if query.isdigit() and 9 <= len(query) <= 12:
-        return Q(applicant_id_number=query)
-    return Q(applicant_name__icontains=query)
+    """The dossiers the staff's search box finds for ``query``: any part of the
+    code, the applicant's name without accents or case, the ID number, the phone
+    (``dossiers.search``); each alternative served by an index on PostgreSQL. A
+    query too short to search (the form refuses it) finds nothing."""
+    condition = search_condition(query)
+    return condition if condition is not None else Q(pk__in=[])
 
 
 class InvalidCursor(ValueError):
@@ -245,7 +300,8 @@ CURSOR_MAX_LENGTH = 64
 
 
 def parse_cursor(after: str) -> tuple[datetime | None, int]:
-    """The (due date, id) of a cursor ``<due ISO or '-'>|<id>``.
+    """The (date, id) of a cursor ``<date ISO or '-'>|<id>``: the date is the
+    sort's key (the due date unless the list is sorted otherwise).
 
     Raises InvalidCursor for anything else: garbage, an id that is not a
     positive integer within the column's range, or a date without its offset or
@@ -272,31 +328,40 @@ def parse_cursor(after: str) -> tuple[datetime | None, int]:
 
 
 def keyset_page(
-    dossiers: QuerySet[Dossier], after: str | None, size: int = WORKLIST_PAGE_SIZE
+    dossiers: QuerySet[Dossier],
+    after: str | None,
+    size: int = WORKLIST_PAGE_SIZE,
+    sort: str = DEFAULT_SORT,
 ) -> tuple[list[Dossier], str | None]:
-    """One page after the cursor ``<due ISO or '-'>|<id>``, and the next cursor.
+    """One page after the cursor ``<date ISO or '-'>|<id>``, and the next cursor.
 
-    No COUNT and no OFFSET: the database seeks straight to the cursor along the
-    (current_due_at, id) order, so page 1000 costs what page 1 costs. A cursor
-    that does not parse raises InvalidCursor (see ``parse_cursor``).
+    ``dossiers`` must be in the order ``sort`` names (``sort_order``); the
+    cursor holds that order's date. No COUNT and no OFFSET: the database seeks
+    straight to the cursor along the (date, id) order, so page 1000 costs what
+    page 1 costs. Empty dates come last in either direction. A cursor that does
+    not parse raises InvalidCursor (see ``parse_cursor``).
     """
+    key, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
     if after:
-        last_due, last_id = parse_cursor(after)
-        if last_due is None:
-            dossiers = dossiers.filter(current_due_at__isnull=True, id__gt=last_id)
+        last_key, last_id = parse_cursor(after)
+        beyond, id_beyond = ("lt", "id__lt") if descending else ("gt", "id__gt")
+        if last_key is None:
+            dossiers = dossiers.filter(
+                Q(**{f"{key}__isnull": True}), **{id_beyond: last_id}
+            )
         else:
             dossiers = dossiers.filter(
-                Q(current_due_at__gt=last_due)
-                | Q(current_due_at=last_due, id__gt=last_id)
-                | Q(current_due_at__isnull=True)
+                Q(**{f"{key}__{beyond}": last_key})
+                | Q(**{key: last_key, id_beyond: last_id})
+                | Q(**{f"{key}__isnull": True})
             )
     rows = list(dossiers[: size + 1])
     if len(rows) <= size:
         return rows, None
     rows = rows[:size]
     last = rows[-1]
-    due_text = last.current_due_at.isoformat() if last.current_due_at else "-"
-    return rows, f"{due_text}|{last.pk}"
+    value = getattr(last, key)
+    return rows, f"{value.isoformat() if value else '-'}|{last.pk}"
 
 
 def dashboard_counts(user: Any, windows: DueWindows) -> dict[str, int]:
@@ -318,13 +383,24 @@ def dashboard_counts(user: Any, windows: DueWindows) -> dict[str, int]:
         "processing": visible.filter(state=State.PROCESSING),
         "result_ready": visible.filter(state=State.RESULT_READY),
     }
-    columns, params = [], []
-    for name, queue in queues.items():
+    return capped_counts(queues)
+
+
+def capped_counts(queues: dict[str, QuerySet[Dossier]]) -> dict[str, int]:
+    """The number of rows of each queryset, each capped at ``COUNT_CAP``, in one
+    statement (see ``dashboard_counts``)."""
+    if not queues:
+        return {}
+    columns, params, db = [], [], "default"
+    for position, queue in enumerate(queues.values()):
         rows = queue.order_by().values(one=Value(1))[:COUNT_CAP]
         sql, queue_params = rows.query.sql_with_params()
-        columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS {name}_rows)")
+        columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS queue_{position}_rows)")
         params.extend(queue_params)
-    with connections[visible.db].cursor() as cursor:
+        db = queue.db
+    # PostgreSQL's JIT is off for the portal's connections (settings.DATABASES):
+    # these subqueries' summed estimate would pass its threshold.
+    with connections[db].cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)}", params)
         counts = cursor.fetchone()
     return dict(zip(queues, counts, strict=True))
@@ -339,7 +415,8 @@ def staff_dossier(user: Any, pk: int) -> Dossier:
         )
         .prefetch_related(
             Prefetch(
-                "steps", queryset=DossierStep.objects.select_related("department")
+                "steps",
+                queryset=DossierStep.objects.select_related("department", "agency"),
             ),
             Prefetch(
                 "transitions",
@@ -503,7 +580,7 @@ def control_sheet_steps(dossier: Dossier) -> list[DossierStep]:
     and who handled each, in one query."""
     return list(
         DossierStep.objects.filter(dossier=dossier)
-        .select_related("department__agency", "handled_by")
+        .select_related("department__agency", "agency", "handled_by")
         .order_by("position")
     )
 
@@ -518,7 +595,7 @@ def next_step_handlers(dossier: Dossier) -> QuerySet[User]:
     lookup = step_handler_lookup(
         role=step["role"],
         department_id=step.get("department_id"),
-        deciding_agency_id=dossier.deciding_agency_id,
+        deciding_agency_id=step.get("agency_id") or dossier.deciding_agency_id,
     )
     return User.objects.filter(is_active=True, **lookup)
 
@@ -531,7 +608,7 @@ def current_step_handlers(dossier: Dossier) -> QuerySet[User]:
     lookup = step_handler_lookup(
         role=step.role,
         department_id=step.department_id,
-        deciding_agency_id=dossier.deciding_agency_id,
+        deciding_agency_id=step.agency_id or dossier.deciding_agency_id,
     )
     return User.objects.filter(is_active=True, **lookup).order_by(
         "last_name", "first_name", "username"

@@ -23,7 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import action_forms
+from . import action_forms, interagency_forms
 from .models import Dossier
 
 # Whose words an action's note is: written by the centre to the applicant, or the
@@ -167,6 +167,30 @@ ACTIONS: dict[str, Action] = {
             timeline=_("The dossier moved to the next processing step."),
             done=_("Dossier forwarded to the next step."),
             form=action_forms.AssignForm,
+            tells_applicant=False,
+        ),
+        Action(
+            "transfer_to_agency",
+            label=_("Transfer to the next agency (inter-agency)"),
+            timeline=_(
+                "The dossier was passed to the next agency that takes part in "
+                "resolving it (inter-agency one-stop)."
+            ),
+            done=_(
+                "Dossier transferred to the next agency; the hand-off is on Form 06."
+            ),
+            form=action_forms.AssignForm,
+            tells_applicant=False,
+        ),
+        Action(
+            "return_to_agency",
+            label=_("Return to the sending agency"),
+            timeline=_(
+                "The dossier went back to the agency that sent it, to complete its "
+                "part."
+            ),
+            done=_("Dossier returned to the sending agency, with your reasons."),
+            form=interagency_forms.ReturnToAgencyForm,
             tells_applicant=False,
         ),
         Action(

@@ -1,11 +1,11 @@
-"""Forms of the satisfaction survey: four criteria, 1 to 5, and a comment."""
+"""Forms of the satisfaction survey: each criterion asked, 1 to 5, and a comment."""
 
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CRITERIA
+from .models import Criterion, active_criteria
 
 SCORES = [
     (1, _("very dissatisfied")),
@@ -15,36 +15,11 @@ SCORES = [
     (5, _("very satisfied")),
 ]
 
-QUESTIONS = {
-    "guidance": _("Was the guidance on papers and steps clear?"),
-    "courtesy": _("Were the staff courteous and helpful?"),
-    "timeliness": _("Did you receive the result on time?"),
-    "fees": _("Were the fees as published, with nothing extra asked?"),
-}
-
 
 class RatingForm(forms.Form):
-    guidance = forms.TypedChoiceField(
-        label=QUESTIONS["guidance"],
-        choices=SCORES,
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    courtesy = forms.TypedChoiceField(
-        label=QUESTIONS["courtesy"],
-        choices=SCORES,
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    timeliness = forms.TypedChoiceField(
-        label=QUESTIONS["timeliness"],
-        choices=SCORES,
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    fees = forms.TypedChoiceField(
-        label=QUESTIONS["fees"], choices=SCORES, coerce=int, widget=forms.RadioSelect
-    )
+    """One 1-to-5 choice per criterion asked now (``criteria``, default: the
+    active ones, read once), then an optional comment."""
+
     comment = forms.CharField(
         label=_("Comment (optional)"),
         required=False,
@@ -52,11 +27,26 @@ class RatingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(
+        self, *args: Any, criteria: list[Criterion] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria_asked = criteria if criteria is not None else active_criteria()
+        comment = self.fields.pop("comment")
+        for criterion in self.criteria_asked:
+            self.fields[criterion.code] = forms.TypedChoiceField(
+                label=criterion.asked,
+                choices=SCORES,
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+        self.fields["comment"] = comment
+
     def scores(self) -> dict[str, int]:
-        return {name: self.cleaned_data[name] for name in CRITERIA}
+        return {c.code: self.cleaned_data[c.code] for c in self.criteria_asked}
 
     def criteria(self) -> list[forms.BoundField]:
-        return [self[name] for name in CRITERIA]
+        return [self[c.code] for c in self.criteria_asked]
 
 
 class PublicRatingForm(RatingForm):
@@ -65,10 +55,9 @@ class PublicRatingForm(RatingForm):
     code = forms.CharField(label=_("Dossier code"), max_length=64)
     pin = forms.CharField(label=_("Lookup PIN"), max_length=8)
 
-    field_order = ["code", "pin", *CRITERIA, "comment"]
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.order_fields(["code", "pin"])
         self.fields["code"].widget.attrs["autocomplete"] = "off"
         self.fields["pin"].widget.attrs.update(
             {"autocomplete": "off", "inputmode": "numeric"}

@@ -1,18 +1,142 @@
-"""Satisfaction ratings: one per returned dossier, on the published criteria."""
+"""Satisfaction ratings: one per returned dossier, on the criteria the centre asks."""
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+LOWEST_SCORE, HIGHEST_SCORE = 1, 5
+# A rating whose average score is below this counts as dissatisfied.
+SATISFIED_FROM = 3
 
-# The criteria rated, in the order they are asked (Decision 766/QĐ-TTg, group 5).
-CRITERIA = ("guidance", "courtesy", "timeliness", "fees")
+
+@dataclass(frozen=True)
+class DefaultCriterion:
+    """One of the criteria asked while the centre has configured none (a fresh
+    database, or a test database emptied after the migration seeded them)."""
+
+    code: str
+    label: str
+    label_en: str
+    question: str
+    question_en: str
+    position: int
+
+    is_active = True
+
+    def __str__(self) -> str:
+        return self.label_en if get_language() == "en" else self.label
+
+    @property
+    def asked(self) -> str:
+        return self.question_en if get_language() == "en" else self.question
+
+
+# The four criteria rated since the first version (Decision 766/QĐ-TTg, group 5),
+# also seeded as rows by migration 0002; codes key every rating's scores.
+DEFAULT_CRITERIA = (
+    DefaultCriterion(
+        "guidance",
+        "Hướng dẫn rõ ràng",
+        "Clear guidance",
+        "Hướng dẫn về thành phần hồ sơ và các bước có rõ ràng không?",
+        "Was the guidance on papers and steps clear?",
+        10,
+    ),
+    DefaultCriterion(
+        "courtesy",
+        "Thái độ của công chức",
+        "Courtesy of the staff",
+        "Công chức có lịch sự, nhiệt tình không?",
+        "Were the staff courteous and helpful?",
+        20,
+    ),
+    DefaultCriterion(
+        "timeliness",
+        "Trả kết quả đúng hẹn",
+        "Result on time",
+        "Ông/Bà có nhận kết quả đúng hẹn không?",
+        "Did you receive the result on time?",
+        30,
+    ),
+    DefaultCriterion(
+        "fees",
+        "Phí, lệ phí đúng quy định",
+        "Fees as published",
+        "Phí, lệ phí có đúng như công khai, không thu thêm khoản nào không?",
+        "Were the fees as published, with nothing extra asked?",
+        40,
+    ),
+)
+
+
+class RatingCriterion(models.Model):
+    """A criterion applicants score from 1 to 5 (DOMAIN.md §8: a province may ask
+    a dozen). Administrators choose which are asked and in what order; a criterion
+    that has been scored is retired (``is_active`` off), never deleted, so the
+    ratings that scored it keep their meaning."""
+
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Keys the scores of every rating; cannot change once rated."),
+    )
+    label = models.CharField(_("name (Vietnamese)"), max_length=120)
+    label_en = models.CharField(_("name (English)"), max_length=120)
+    question = models.CharField(_("question (Vietnamese)"), max_length=300)
+    question_en = models.CharField(_("question (English)"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(
+        _("asked"),
+        default=True,
+        help_text=_("Asked on the rating form. Ratings already made keep its score."),
+    )
+
+    class Meta:
+        verbose_name = _("rating criterion")
+        verbose_name_plural = _("rating criteria")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.label_en if get_language() == "en" and self.label_en else self.label
+
+    @property
+    def asked(self) -> str:
+        if get_language() == "en" and self.question_en:
+            return self.question_en
+        return self.question
+
+
+Criterion = RatingCriterion | DefaultCriterion
+
+
+def all_criteria() -> list[Criterion]:
+    """Every criterion, asked or retired, in order (the defaults when none is
+    configured): one query."""
+    found = list(RatingCriterion.objects.all())
+    return found if found else list(DEFAULT_CRITERIA)
+
+
+def active_criteria() -> list[Criterion]:
+    """The criteria the rating form asks now, in order."""
+    return [criterion for criterion in all_criteria() if criterion.is_active]
+
+
+def is_dissatisfied(scores: dict[str, int]) -> bool:
+    """Counted against the satisfaction indicator: an average score below 3."""
+    if not scores:
+        return False
+    return sum(scores.values()) / len(scores) < SATISFIED_FROM
 
 
 class Rating(models.Model):
-    """How the applicant rated the handling of one dossier, 1 (bad) to 5 (good)."""
+    """How the applicant rated the handling of one dossier, 1 (bad) to 5 (good) on
+    each criterion asked at the time (``scores``: criterion code → score)."""
 
     class Via(models.TextChoices):
         ACCOUNT = "account", _("From the applicant's account")
@@ -24,18 +148,7 @@ class Rating(models.Model):
         on_delete=models.CASCADE,
         related_name="ratings",
     )
-    guidance = models.PositiveSmallIntegerField(
-        _("clear guidance"), validators=SCORE_VALIDATORS
-    )
-    courtesy = models.PositiveSmallIntegerField(
-        _("courtesy of the staff"), validators=SCORE_VALIDATORS
-    )
-    timeliness = models.PositiveSmallIntegerField(
-        _("result on time"), validators=SCORE_VALIDATORS
-    )
-    fees = models.PositiveSmallIntegerField(
-        _("fees as published"), validators=SCORE_VALIDATORS
-    )
+    scores = models.JSONField(_("scores"), default=dict)
     comment = models.TextField(_("comment"), blank=True)
     via = models.CharField(_("rated"), max_length=10, choices=Via.choices)
     rated_by = models.ForeignKey(
@@ -54,27 +167,28 @@ class Rating(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["dossier"], name="one_rating_per_dossier"),
-            *[
-                models.CheckConstraint(
-                    condition=models.Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
-                    name=f"rating_{name}_1_to_5",
-                )
-                for name in CRITERIA
-            ],
         ]
 
     def __str__(self) -> str:
         return f"{self.dossier} · {self.average:.1f}/5"
 
     @property
-    def scores(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in CRITERIA}
-
-    @property
     def average(self) -> float:
-        return sum(self.scores.values()) / len(CRITERIA)
+        values = list(self.scores.values())
+        return sum(values) / len(values) if values else 0.0
 
     @property
     def is_dissatisfied(self) -> bool:
-        """Counted against the satisfaction indicator: an average below 3."""
-        return self.average < 3
+        return is_dissatisfied(self.scores)
+
+    def labelled_scores(self, criteria: list[Criterion]) -> list[tuple[str, int]]:
+        """(criterion name, score) in the criteria's order; a code no longer
+        configured shows as itself."""
+        names = {c.code: str(c) for c in criteria}
+        order = {c.code: i for i, c in enumerate(criteria)}
+        return [
+            (names.get(code, code), score)
+            for code, score in sorted(
+                self.scores.items(), key=lambda item: order.get(item[0], len(order))
+            )
+        ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from dossiers.models import Dossier, State
 from dossiers.rules import is_own_applicant
 
-from .models import CRITERIA, Rating
+from .models import HIGHEST_SCORE, LOWEST_SCORE, Rating, active_criteria
 
 
 @transaction.atomic
@@ -24,7 +24,8 @@ def rating_submit(
 
     ``actor`` is the logged-in applicant, or None when the rating comes from the
     public form (the caller has checked the code and lookup PIN). The database's
-    unique constraint decides a race between two submissions.
+    unique constraint decides a race between two submissions. ``scores`` holds
+    one score from 1 to 5 for each criterion asked now, and nothing else.
     """
     if actor is not None and not is_own_applicant(dossier, actor):
         raise PermissionDenied(_("Only the dossier's applicant can rate it."))
@@ -33,6 +34,18 @@ def rating_submit(
             _("A dossier can be rated once its result has been handed over."),
             code="not_returned",
         )
+    asked = [criterion.code for criterion in active_criteria()]
+    if sorted(scores) != sorted(asked):
+        raise ValidationError(
+            _("Score every criterion asked, and only those."), code="criteria"
+        )
+    if any(
+        isinstance(score, bool)
+        or not isinstance(score, int)
+        or not LOWEST_SCORE <= score <= HIGHEST_SCORE
+        for score in scores.values()
+    ):
+        raise ValidationError(_("Each score is from 1 to 5."), code="score_range")
     try:
         with transaction.atomic():
             return Rating.objects.create(
@@ -40,7 +53,7 @@ def rating_submit(
                 comment=comment.strip(),
                 via=Rating.Via.ACCOUNT if actor is not None else Rating.Via.LOOKUP,
                 rated_by=actor,
-                **{name: int(scores[name]) for name in CRITERIA},
+                scores={code: scores[code] for code in asked},
             )
     except IntegrityError as exc:
         raise ValidationError(

@@ -56,6 +56,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=15),
         "options": {"expires": 3600},
     },
+    # The statistics' live days (since the last build) computed into the cache
+    # every minute, so no statistics page waits for them (reports/summaries.py).
+    "reports-refresh-live-days": {
+        "task": "reports.tasks.refresh_live_days",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Outbox deliveries due now (outbox/tasks.py): retries whose backoff has
     # passed, and any delivery whose on-commit message was lost. Every 30 s; a
     # sweep not started by then is dropped, the next one finds the same rows.

@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/", include("workspace.urls")),
     path("", include("reports.urls")),
     path("", include("dossiers.urls")),
+    path("", include("procedure_groups.urls")),
     path("", include("feedback.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/", include("api.urls")),

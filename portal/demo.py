@@ -9,6 +9,7 @@ from accounts.groups import sync_catalogue_administrators
 from accounts.mfa import demo_app_device, requires_second_factor
 from accounts.models import Role, User
 from dossiers.demo import seed_dossiers
+from procedure_groups.demo import seed_groups
 from procedures.demo import seed_catalogue
 from procedures.models import AdministrativeLevel, Agency, Department
 from workcalendar.demo import seed_calendar
@@ -229,6 +230,24 @@ DEMO_ACCOUNTS = [
         "lanh-dao",
         email="leader@onecenter.local",
     ),
+    # The provincial land registration office's side of the inter-agency demo
+    # route (procedure 1.115712, docs/interagency.md).
+    DemoAccount(
+        "land_officer",
+        "Đỗ Minh Tuấn",
+        Role.OFFICER,
+        "000.00.20.H99",
+        "dang-ky-cap-giay",
+        email="land.officer@onecenter.local",
+    ),
+    DemoAccount(
+        "land_leader",
+        "Vũ Thị Lan",
+        Role.LEADER,
+        "000.00.20.H99",
+        "lanh-dao",
+        email="land.leader@onecenter.local",
+    ),
     DemoAccount(
         "citizen",
         "Nguyễn Văn An",
@@ -310,4 +329,5 @@ def seed_demo(password: str = DEMO_PASSWORD) -> None:
     seed_agencies()
     users = seed_accounts(password)
     seed_catalogue(actor=next(u for u in users if u.username == "admin"))
+    seed_groups()
     seed_dossiers(password=password)

@@ -141,8 +141,8 @@ class RouteStepInline(admin.TabularInline):
     form = AppendedRowForm
     formset = RouteStepFormSet
     extra = 0
-    fields = ("position", "name", "role", "department", "working_days")
-    autocomplete_fields = ("department",)
+    fields = ("position", "name", "role", "agency", "department", "working_days")
+    autocomplete_fields = ("agency", "department")
 
 
 @admin.register(Procedure)
@@ -197,7 +197,13 @@ class ProcedureAdmin(SimpleHistoryAdmin):
         ),
         (
             gettext_lazy("Channels"),
-            {"fields": (("via_counter", "via_post", "via_online"), "online_level")},
+            {
+                "fields": (
+                    ("via_counter", "via_post", "via_online"),
+                    "online_level",
+                    "organisation_filing",
+                )
+            },
         ),
         (
             gettext_lazy("Content"),

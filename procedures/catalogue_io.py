@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .eforms import definition_errors
 from .models import (
     Agency,
     Department,
@@ -49,7 +50,9 @@ def export_catalogue() -> str:
         Procedure.objects.select_related(
             "sector", "receiving_agency", "deciding_agency"
         )
-        .prefetch_related("papers", "fees", "route_steps__department__agency")
+        .prefetch_related(
+            "papers", "fees", "route_steps__department__agency", "route_steps__agency"
+        )
         .order_by("code")
     )
     document = {
@@ -110,6 +113,8 @@ def _export_procedure(p: Procedure) -> dict[str, Any]:
             if on
         ],
         "online_level": p.online_level,
+        "organisation_filing": p.organisation_filing,
+        "form": p.form_definition or {},
         "status": p.status,
         "valid_from": p.valid_from.isoformat() if p.valid_from else None,
         "valid_until": p.valid_until.isoformat() if p.valid_until else None,
@@ -135,6 +140,9 @@ def _export_procedure(p: Procedure) -> dict[str, Any]:
             {
                 "name": step.name,
                 "role": step.role,
+                # Inter-agency one-stop: the step's own agency, null for the
+                # deciding agency (docs/interagency.md).
+                "agency": step.agency.code if step.agency_id else None,
                 "department": (
                     {
                         "agency": step.department.agency.code,
@@ -314,6 +322,8 @@ class _Validator:
             via_post="post" in channels,
             via_online="online" in channels,
             online_level=str(item.get("online_level") or OnlineLevel.NONE),
+            organisation_filing=item.get("organisation_filing", False) is True,
+            form_definition=item.get("form") or {},
             status=str(item.get("status") or PublicationStatus.DRAFT),
             valid_from=item.get("valid_from") or None,
             valid_until=item.get("valid_until") or None,
@@ -325,6 +335,17 @@ class _Validator:
             procedure,
             exclude=["sector", "receiving_agency", "deciding_agency"],
         )
+        if not isinstance(item.get("organisation_filing", False), bool):
+            self.error(f"{where}.organisation_filing", "must be true or false")
+        # The form's references to papers, against the papers of the file (the
+        # model's own check, above, cannot count them before they exist).
+        papers = item.get("papers") if isinstance(item.get("papers"), list) else []
+        known = set(definition_errors(procedure.form_definition))
+        for message in definition_errors(
+            procedure.form_definition, paper_count=len(papers)
+        ):
+            if message not in known:
+                self.error(f"{where}.form", message)
         self.read_papers(where, item.get("papers") or [])
         self.read_fees(where, item.get("fees") or [])
         days = self.read_route(where, item.get("route") or [])
@@ -388,6 +409,19 @@ class _Validator:
                 not in self.department_keys
             ):
                 self.error(f"{swhere}.department", f"unknown department {department}")
+            agency = step.get("agency")
+            if agency is not None and agency not in self.agency_codes:
+                self.error(f"{swhere}.agency", f"unknown agency code {agency!r}")
+            elif (
+                agency is not None
+                and isinstance(department, dict)
+                and department.get("agency") != agency
+            ):
+                self.error(
+                    f"{swhere}.department",
+                    f"belongs to {department.get('agency')!r}, not to the step's "
+                    f"agency {agency!r}",
+                )
             role = step.get("role", StepRole.OFFICER)
             if role not in StepRole.values:
                 self.error(f"{swhere}.role", f"must be one of {StepRole.values}")
@@ -458,6 +492,11 @@ def import_catalogue(document: Any, *, actor: User | None = None) -> dict[str, i
         if existing:
             procedure.pk = existing.pk
             procedure.created_at = existing.created_at
+            # A file from before these keys existed keeps what the procedure has.
+            if "form" not in item:
+                procedure.form_definition = existing.form_definition
+            if "organisation_filing" not in item:
+                procedure.organisation_filing = existing.organisation_filing
             updated += 1
         else:
             created += 1
@@ -503,6 +542,7 @@ def import_catalogue(document: Any, *, actor: User | None = None) -> dict[str, i
                 position=j + 1,
                 name=step["name"],
                 role=step.get("role", StepRole.OFFICER),
+                agency=agencies[step["agency"]] if step.get("agency") else None,
                 department=(
                     departments[(department["agency"], department["code"])]
                     if department

@@ -69,6 +69,53 @@ AGENCIES_WITH_LEADERSHIP = {
 }
 CUTOFF_SAME_DAY = "15:00"
 
+LAND_REGISTRATION_OFFICE = "000.00.20.H99"
+# Inter-agency one-stop (docs/interagency.md): a vertical route, commune → province.
+# Re-issuing a lost land-use certificate: filed at the ward centre, the ward's
+# people's committee posts the notice of loss and confirms it (the posting time
+# itself does not count, per the published procedure), then transfers the dossier
+# to the provincial land registration office, which re-issues the certificate.
+# The shares of the 10 working days are ours *(verify against the province's
+# published internal route)*.
+INTERAGENCY_ROUTES: dict[str, dict[str, Any]] = {
+    "1.115712": {
+        "receiving_agency": WARD_DESK,
+        "route": [
+            {
+                "name": "Niêm yết thông báo mất Giấy chứng nhận, xác nhận",
+                "role": "officer",
+                "agency": WARD_PEOPLES_COMMITTEE,
+                "department": None,
+                "working_days": "2",
+            },
+            {
+                "name": "Lãnh đạo UBND phường xác nhận, chuyển liên thông",
+                "role": "leader",
+                "agency": WARD_PEOPLES_COMMITTEE,
+                "department": {"agency": WARD_PEOPLES_COMMITTEE, "code": "lanh-dao"},
+                "working_days": "1",
+            },
+            {
+                "name": "Thẩm định hồ sơ, lập Giấy chứng nhận",
+                "role": "officer",
+                "agency": LAND_REGISTRATION_OFFICE,
+                "department": {
+                    "agency": LAND_REGISTRATION_OFFICE,
+                    "code": "dang-ky-cap-giay",
+                },
+                "working_days": "5",
+            },
+            {
+                "name": "Ký cấp lại Giấy chứng nhận",
+                "role": "leader",
+                "agency": LAND_REGISTRATION_OFFICE,
+                "department": {"agency": LAND_REGISTRATION_OFFICE, "code": "lanh-dao"},
+                "working_days": "2",
+            },
+        ],
+    },
+}
+
 
 def _deciding(record: dict[str, Any]) -> tuple[str, str]:
     """The demo agency and reviewing department for a record's published agency."""
@@ -179,6 +226,10 @@ def _procedure(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _with_interagency_route(procedure: dict[str, Any]) -> dict[str, Any]:
+    return {**procedure, **INTERAGENCY_ROUTES.get(procedure["code"], {})}
+
+
 def demo_catalogue_document() -> dict[str, Any]:
     """The demo catalogue in the import format (docs/catalogue-format.md)."""
     records = json.loads(DATA_FILE.read_text(encoding="utf-8"))["procedures"]
@@ -194,7 +245,9 @@ def demo_catalogue_document() -> dict[str, Any]:
             for name, code in sectors.items()
         ],
         "agencies": [],
-        "procedures": [_procedure(record) for record in records],
+        "procedures": [
+            _with_interagency_route(_procedure(record)) for record in records
+        ],
     }
 
 

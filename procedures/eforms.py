@@ -60,6 +60,11 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 ID_NUMBER_RE = re.compile(r"^\d{12}$")
 PHONE_RE = re.compile(r"^(\+84|0)\d{9,10}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# An enterprise's or organisation's tax code (mã số thuế, which is also the
+# enterprise code): 10 digits, or 10 digits, a hyphen and 3 digits for a branch or
+# other dependent unit. The 10th digit checks the first nine (see ``clean_tax_code``).
+TAX_CODE_RE = re.compile(r"^(\d{10})(?:-(\d{3}))?$")
+TAX_CODE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 ADMIN_UNITS_FILE = Path(__file__).resolve().parent / "data" / "admin_units.json"
 
 
@@ -262,7 +267,7 @@ def definition_errors(definition: Any, *, paper_count: int | None = None) -> lis
     ):
         return [_("A form definition is an object with a list of “fields”.")]
     errors: list[str] = []
-    unknown = set(definition) - {"fields", "version", "title"}
+    unknown = set(definition) - {"fields", "version", "title", "declaration_paper"}
     if unknown:
         errors.append(
             _("Unknown keys at the top: %(keys)s.")
@@ -281,7 +286,56 @@ def definition_errors(definition: Any, *, paper_count: int | None = None) -> lis
         )
         if isinstance(field, dict) and isinstance(field.get("name"), str):
             earlier[field["name"]] = field
+    if "declaration_paper" in definition:
+        index = definition["declaration_paper"]
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            errors.append(
+                _(
+                    "“declaration_paper” is the number of the paper the online form "
+                    "stands for, counting from 0."
+                )
+            )
+        elif paper_count is not None and index >= paper_count:
+            errors.append(
+                _("“declaration_paper”: the procedure has no paper number %(index)s.")
+                % {"index": index}
+            )
     return errors
+
+
+def declaration_paper(definition: Any) -> int | None:
+    """The index of the paper the online form stands for (the procedure's
+    declaration, tờ khai), or None when the form stands for no paper."""
+    if not isinstance(definition, dict) or not definition.get("fields"):
+        return None
+    index = definition.get("declaration_paper")
+    return index if isinstance(index, int) and not isinstance(index, bool) else None
+
+
+# --- tax codes ------------------------------------------------------------------
+
+
+def clean_tax_code(value: Any) -> str:
+    """An organisation's tax code, trimmed, or raises ValueError with the sentence
+    to show: 10 digits (a branch: 10 digits, "-", 3 digits), whose 10th digit is
+    10 − (31·d1 + 29·d2 + 23·d3 + 19·d4 + 17·d5 + 13·d6 + 7·d7 + 5·d8 + 3·d9)
+    mod 11, which catches most typing errors."""
+    text = re.sub(r"\s", "", str(value or ""))
+    match = TAX_CODE_RE.match(text)
+    if not match:
+        raise ValueError(
+            _(
+                "A tax code has 10 digits, or 10 digits, a hyphen and 3 digits for a "
+                "branch, e.g. 0312345673 or 0312345673-001."
+            )
+        )
+    digits = [int(d) for d in match.group(1)]
+    total = sum(w * d for w, d in zip(TAX_CODE_WEIGHTS, digits, strict=False))
+    if (10 - total % 11) != digits[9]:
+        raise ValueError(
+            _("This tax code is not valid: check the digits for a typing error.")
+        )
+    return text
 
 
 # --- answers ------------------------------------------------------------------------
@@ -548,7 +602,8 @@ def answer_rows(
             value = scope[field["name"]]
             if field["type"] == "group":
                 for i, item in enumerate(value, start=1):
-                    rows.append(AnswerRow(f"{label} ({i})", "", depth, heading=True))
+                    heading = label if field.get("max", 1) == 1 else f"{label} ({i})"
+                    rows.append(AnswerRow(heading, "", depth, heading=True))
                     walk(field["fields"], item, depth + 1)
                 continue
             rows.append(AnswerRow(label, _value_text(field, value, language), depth))

@@ -241,6 +241,14 @@ class Procedure(models.Model):
         help_text=_("Approximate values for demonstration; check the official portal."),
     )
     sources = models.TextField(_("sources"), blank=True)
+    organisation_filing = models.BooleanField(
+        _("may be filed for an organisation"),
+        default=False,
+        help_text=_(
+            "Whether an applicant may file on behalf of a business or organisation "
+            "(its name, tax code and representative are then asked)."
+        ),
+    )
     form_definition = models.JSONField(
         _("online form"),
         default=dict,
@@ -498,6 +506,20 @@ class RouteStep(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("step"), max_length=255)
+    # Inter-agency one-stop (một cửa liên thông, docs/interagency.md): a step may
+    # belong to another agency than the deciding one; empty means the deciding one.
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="route_steps",
+        help_text=_(
+            "The agency that works this step, when it is not the deciding agency "
+            "(inter-agency one-stop)."
+        ),
+    )
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),
@@ -525,3 +547,22 @@ class RouteStep(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        owner_id = self.agency_id or (
+            self.procedure.deciding_agency_id if self.procedure_id else None
+        )
+        if (
+            self.agency_id
+            and self.department_id
+            and self.department.agency_id != owner_id
+        ):
+            raise ValidationError(
+                {"department": _("The department must belong to the step's agency.")}
+            )
+
+    @property
+    def owner_agency_id(self) -> int | None:
+        """The agency that works the step: its own, else the deciding agency."""
+        return self.agency_id or self.procedure.deciding_agency_id

@@ -310,7 +310,7 @@ class _Staff:
         lookup = step_handler_lookup(
             role=role,
             department_id=getattr(dossier, "step_department_id", None),
-            deciding_agency_id=dossier.deciding_agency_id,
+            deciding_agency_id=_holding_agency_id(dossier),
         )
         return [user for user in self.by_role[role] if is_step_handler(user, lookup)]
 
@@ -318,7 +318,7 @@ class _Staff:
         return self.by_agency[(dossier.receiving_desk_id, Role.CLERK)]
 
     def leaders(self, dossier: Dossier) -> list[User]:
-        return self.by_agency[(dossier.deciding_agency_id, Role.LEADER)]
+        return self.by_agency[(_holding_agency_id(dossier), Role.LEADER)]
 
     def overseers(self, dossier: Dossier) -> list[User]:
         """Leaders of the deciding agency and managers whose tree covers it."""
@@ -328,6 +328,12 @@ class _Staff:
             if dossier.receiving_desk_id in scope or dossier.deciding_agency_id in scope
         ]
         return _unique([*self.leaders(dossier), *managers])
+
+
+def _holding_agency_id(dossier: Dossier) -> int | None:
+    """The agency holding the current step: on an inter-agency route its own
+    (docs/interagency.md), else the deciding agency."""
+    return getattr(dossier, "step_agency_id", None) or dossier.deciding_agency_id
 
 
 def _staff_reminders(
@@ -357,6 +363,7 @@ def _staff_reminders(
         .annotate(
             step_role=Subquery(current_step.values("role")[:1]),
             step_department_id=Subquery(current_step.values("department_id")[:1]),
+            step_agency_id=Subquery(current_step.values("agency_id")[:1]),
         )
         .order_by("current_due_at", "id")
     )

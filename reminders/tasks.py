@@ -44,7 +44,9 @@ def scan_and_send(now: str | None = None) -> int:
     acks_late=True,
     autoretry_for=(DeliveryError, OperationalError, InterfaceError),
     retry_backoff=60,
-    retry_backoff_max=3600,
+    # Under the broker's visibility timeout: a retry waiting longer would be handed
+    # to a second worker as well (onecenter/settings.py, "Several nodes").
+    retry_backoff_max=settings.TASK_RETRY_BACKOFF_MAX_SECONDS,
     retry_jitter=True,
     max_retries=settings.NOTICE_MAX_ATTEMPTS,
 )

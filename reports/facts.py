@@ -23,7 +23,7 @@ from dossiers.models import (
     State,
     TransitionLog,
 )
-from feedback.models import CRITERIA, Rating
+from feedback.models import Rating, is_dissatisfied
 from workcalendar.calendar import load_calendar
 from workcalendar.types import OFFICE_TZ, WorkCalendar
 
@@ -55,18 +55,22 @@ Key = tuple[int, int, int, str]
 @dataclass
 class Figures:
     """Additive figures of a set of dossiers: counters, the processing time of the
-    returned ones (total and distribution) and the rating scores."""
+    returned ones (total and distribution) and the rating scores: per criterion
+    code, the sum of its scores and how many ratings scored it (the criteria asked
+    change over time, so not every rating scores every criterion)."""
 
     counts: Counter[str] = field(default_factory=Counter)
     processing_days: Decimal = Decimal(0)
     histogram: Counter[str] = field(default_factory=Counter)
     criteria: Counter[str] = field(default_factory=Counter)
+    criteria_counts: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: Figures) -> Figures:
         self.counts.update(other.counts)
         self.processing_days += other.processing_days
         self.histogram.update(other.histogram)
         self.criteria.update(other.criteria)
+        self.criteria_counts.update(other.criteria_counts)
         return self
 
     def __getitem__(self, name: str) -> int:
@@ -79,6 +83,7 @@ class Figures:
             self.processing_days,
             tuple(sorted((k, v) for k, v in self.histogram.items() if v)),
             tuple(sorted((k, v) for k, v in self.criteria.items() if v)),
+            tuple(sorted((k, v) for k, v in self.criteria_counts.items() if v)),
         )
 
 
@@ -140,9 +145,10 @@ def tenths_bucket(tenths: int) -> str:
 
 
 def is_satisfied(scores: dict[str, int]) -> bool:
-    """Not dissatisfied: the average of the criteria is 3 or more (the rating's own
-    rule, ``Rating.is_dissatisfied``). Complaints are not recorded yet."""
-    return sum(scores.values()) / len(scores) >= 3
+    """Not dissatisfied: the average of the criteria scored is 3 or more (the
+    rating's own rule, ``feedback.models.is_dissatisfied``). The system records no
+    complaints (docs/indicators.md), so none is subtracted."""
+    return not is_dissatisfied(scores)
 
 
 @dataclass
@@ -210,12 +216,16 @@ def facts_of(record: DossierRecord, calendar: WorkCalendar) -> Iterator[Fact]:
                 local_day(record.closed_at), record.key, Figures(Counter({kind: 1}))
             )
     if record.rating is not None:
-        scores = {name: record.rating[name] for name in CRITERIA}
+        scores = record.rating["scores"] or {}
         counts = Counter(rated=1, satisfied=int(is_satisfied(scores)))
         yield Fact(
             local_day(record.rating["created_at"]),
             record.key,
-            Figures(counts, criteria=Counter(scores)),
+            Figures(
+                counts,
+                criteria=Counter(scores),
+                criteria_counts=Counter(dict.fromkeys(scores, 1)),
+            ),
         )
 
 
@@ -307,7 +317,7 @@ def _chunk(ids: list[int]) -> Iterator[DossierRecord]:
         elif index is not None:
             found[dossier_id].papers_filed.add(index)
     for rating in Rating.objects.filter(dossier_id__in=ids).values(
-        "dossier_id", "created_at", *CRITERIA
+        "dossier_id", "created_at", "scores"
     ):
         found[rating["dossier_id"]].rating = rating
     yield from found.values()

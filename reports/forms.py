@@ -133,3 +133,18 @@ class StatisticsFilterForm(BootstrapMixin, forms.Form):
         }
         values.update({k: v for k, v in changes.items() if v is not None})
         return urlencode(values)
+
+
+ROW_CHOICES = [
+    ("sector", _("By field, per administrative level")),
+    ("agency", _("By deciding agency")),
+]
+
+
+class PeriodicReportForm(StatisticsFilterForm):
+    """The statistics' period and scope, and how the report's rows are grouped."""
+
+    rows = forms.ChoiceField(label=_("Rows"), choices=ROW_CHOICES, required=False)
+
+    def row_kind(self) -> str:
+        return self.cleaned_data.get("rows") or "sector"

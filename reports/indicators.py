@@ -9,6 +9,7 @@ can be compared number by number.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -17,14 +18,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from dossiers.models import WORK_STATES, Dossier
-from feedback.models import CRITERIA
+from dossiers.models import CLOCK_RUNNING_STATES, Dossier
+from feedback.models import all_criteria
 from procedures.models import Agency, Procedure
 from procedures.selectors import agency_subtree
 from workcalendar.types import OFFICE_TZ
@@ -285,12 +287,66 @@ def group_summaries(
         figures = summed.setdefault(_month(g), Figures())
         figures.histogram[tenths_bucket(tenths)] += count
     rated = rows.filter(rated__gt=0)
-    for g, criteria in rated.values_list(
-        "g" if group is not None else "pk", "criteria_totals"
+    for g, criteria, scored in rated.values_list(
+        "g" if group is not None else "pk", "criteria_totals", "criteria_counts"
     ):
         figures = summed.setdefault(_month(g) if group is not None else None, Figures())
         figures.criteria.update(criteria)
+        figures.criteria_counts.update(scored)
     return summed
+
+
+def cached_group_summaries(
+    first: date | None,
+    last: date,
+    scope: Scope,
+    group: Group,
+    *,
+    stock_only: bool = False,
+    distributions: bool = True,
+) -> dict[Hashable, Figures]:
+    """``group_summaries``, cached until the next rebuild writes summary rows
+    (``summaries.generation``): the built days do not change in between."""
+    seconds = summaries.summary_cache_seconds()
+    if not seconds:
+        return group_summaries(
+            first,
+            last,
+            scope,
+            group,
+            stock_only=stock_only,
+            distributions=distributions,
+        )
+    agencies = None if scope.agencies is None else tuple(sorted(scope.agencies))
+    described = repr(
+        (
+            summaries.generation(),
+            first,
+            last,
+            agencies,
+            scope.desk_too,
+            scope.sector,
+            scope.procedure,
+            scope.channel,
+            scope.level,
+            group,
+            stock_only,
+            distributions,
+        )
+    )
+    key = "reports:sums:" + hashlib.sha256(described.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = group_summaries(
+            first,
+            last,
+            scope,
+            group,
+            stock_only=stock_only,
+            distributions=distributions,
+        )
+        cache.set(key, found, seconds)
+    return found
 
 
 def _month(value: Any) -> Any:
@@ -319,9 +375,11 @@ class Source:
         self._overdue: dict[tuple[datetime, Scope], dict] = {}
 
     def overdue(self, moment: datetime, scope: Scope) -> dict[tuple[int, int], int]:
-        """``overdue_counts``, read once per moment and scope for this source."""
+        """``overdue_counts``, read once per moment and scope for this source,
+        and kept in the cache as long as the live days are (a read of every open
+        dossier past its due date: a few hundred milliseconds at a million)."""
         if (moment, scope) not in self._overdue:
-            self._overdue[(moment, scope)] = overdue_counts(moment, scope)
+            self._overdue[(moment, scope)] = cached_overdue_counts(moment, scope)
         return self._overdue[(moment, scope)]
 
     def live(self) -> Collected:
@@ -331,7 +389,7 @@ class Source:
                 if self.built is not None
                 else date(1970, 1, 1)
             )
-            self._live = summaries.live_figures(since)
+            self._live = summaries.cached_live_figures(since)
         return self._live
 
     def figures(
@@ -349,7 +407,7 @@ class Source:
         parts = []
         if self.built is not None and (first is None or first <= self.built):
             parts.append(
-                group_summaries(
+                cached_group_summaries(
                     first,
                     min(last, self.built),
                     scope,
@@ -477,17 +535,45 @@ class Indicators:
 
     @property
     def criteria_averages(self) -> dict[str, Decimal | None]:
-        rated = self.figures["rated"]
-        return {
-            name: (
-                (Decimal(self.figures.criteria[name]) / rated).quantize(
-                    TWO_PLACES, ROUND_HALF_UP
-                )
-                if rated
-                else None
+        """The average score of each criterion asked now or scored in the period,
+        over the ratings that scored it (None: no data), in the criteria's order."""
+        return {row.code: row.average for row in self.criteria_rows()}
+
+    def criteria_rows(self) -> list[CriterionAverage]:
+        """``criteria_averages`` with each criterion's name and count (one query
+        for the criteria)."""
+        criteria = all_criteria()
+        codes = [c.code for c in criteria if c.is_active or self._scored(c.code)]
+        known = {c.code for c in criteria}
+        codes += sorted(
+            code for code in self.figures.criteria_counts if code not in known
+        )
+        names = {c.code: c for c in criteria}
+        return [
+            CriterionAverage(
+                code,
+                str(names.get(code, code)),
+                self._scored(code),
+                (
+                    (
+                        Decimal(self.figures.criteria[code]) / self._scored(code)
+                    ).quantize(TWO_PLACES, ROUND_HALF_UP)
+                    if self._scored(code)
+                    else None
+                ),
+                is_active=getattr(names.get(code), "is_active", False),
             )
-            for name in CRITERIA
-        }
+            for code in codes
+        ]
+
+    def _scored(self, code: str) -> int:
+        return self.figures.criteria_counts[code]
+
+    @property
+    def complaints(self) -> None:
+        """Complaints (phản ánh, kiến nghị) about a dossier: the system records
+        none, so this is no data, and none is subtracted from satisfaction."""
+        return None
 
     @property
     def index_766(self) -> list[IndexGroup]:
@@ -518,8 +604,18 @@ class Indicators:
             "rated": c["rated"],
             "satisfaction_rate": self.satisfaction_rate,
             "criteria_averages": self.criteria_averages,
+            "complaints": self.complaints,
             "index_766": [group.as_dict() for group in self.index_766],
         }
+
+
+@dataclass(frozen=True)
+class CriterionAverage:
+    code: str
+    label: str
+    scored: int
+    average: Decimal | None
+    is_active: bool = True
 
 
 def open_counts(figures: Figures) -> int:
@@ -537,7 +633,9 @@ def overdue_counts(moment: datetime, scope: Scope) -> dict[tuple[int, int], int]
         scope.q(), received_at__lt=moment, current_due_at__lt=moment
     ).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
     if current:
-        dossiers = dossiers.filter(state__in=WORK_STATES)
+        # As the worklist counts them: a dossier paused for a supplement, or whose
+        # result waits at the desk, is not overdue while it is so.
+        dossiers = dossiers.filter(state__in=CLOCK_RUNNING_STATES)
     counted = (
         dossiers.order_by()
         .values("deciding_agency_id", "procedure_id")
@@ -545,6 +643,33 @@ def overdue_counts(moment: datetime, scope: Scope) -> dict[tuple[int, int], int]
         .values_list("deciding_agency_id", "procedure_id", "n")
     )
     return {(agency, procedure): n for agency, procedure, n in counted}
+
+
+def cached_overdue_counts(moment: datetime, scope: Scope) -> dict[tuple[int, int], int]:
+    """``overdue_counts`` kept REPORTS_LIVE_MAX_AGE_SECONDS in the cache; a
+    period not over yet is counted "now", whatever the moment of the call."""
+    seconds = summaries.live_max_age()
+    if not seconds:
+        return overdue_counts(moment, scope)
+    at = "now" if moment >= timezone.now() else moment.isoformat()
+    agencies = None if scope.agencies is None else tuple(sorted(scope.agencies))
+    described = repr(
+        (
+            at,
+            agencies,
+            scope.desk_too,
+            scope.sector,
+            scope.procedure,
+            scope.channel,
+            scope.level,
+        )
+    )
+    key = "reports:overdue:" + hashlib.sha256(described.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = overdue_counts(moment, scope)
+        cache.set(key, found, seconds)
+    return found
 
 
 def overdue_at(

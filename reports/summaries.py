@@ -13,11 +13,15 @@ the transition log's index on its time.
 
 from __future__ import annotations
 
+import time as clock
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from uuid import uuid4
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from dossiers.models import Dossier, TransitionLog
@@ -72,6 +76,7 @@ def summary_rows(
                 **key,
                 processing_days=figures.processing_days,
                 criteria_totals=dict(figures.criteria),
+                criteria_counts=dict(figures.criteria_counts),
                 **{name: figures.counts[name] for name in COUNTERS},
             )
         )
@@ -81,6 +86,97 @@ def summary_rows(
             if count
         )
     return rows, times
+
+
+# --- caching what is read ------------------------------------------------------------
+#
+# The rows of the built days change only when a rebuild writes them, so a sum over
+# them is cached under the current *generation*, which every rebuild renews; and
+# the live days, computed from the dossiers touched since the last build (thousands
+# on a busy day), are computed by a beat task every minute and read from the cache
+# while they are younger than REPORTS_LIVE_MAX_AGE_SECONDS (default 60), or while
+# nothing happened since (no new transition nor rating).
+
+GENERATION_KEY = "reports:summaries:generation"
+
+
+def generation() -> str:
+    """The current generation of the summary rows (a token in the cache)."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, uuid4().hex, None)
+        value = cache.get(GENERATION_KEY) or "none"
+    return value
+
+
+def new_generation() -> None:
+    """Forget every cached sum: now, and again when the rebuild commits (a reader
+    between the two may have cached the rows being replaced)."""
+    cache.set(GENERATION_KEY, uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid4().hex, None))
+
+
+def summary_cache_seconds() -> int:
+    return getattr(settings, "REPORTS_SUMMARY_CACHE_SECONDS", 3600)
+
+
+def live_max_age() -> int:
+    return getattr(settings, "REPORTS_LIVE_MAX_AGE_SECONDS", 60)
+
+
+@dataclass(frozen=True)
+class LiveDays:
+    """The live days' figures as computed at ``computed_at`` (monotonic seconds
+    are not shared between processes: a wall-clock timestamp), and the newest
+    transition and rating then, which say whether anything happened since."""
+
+    since: date
+    computed_at: float
+    stamp: tuple[int | None, int | None]
+    collected: Collected
+
+
+def activity_stamp() -> tuple[int | None, int | None]:
+    """The newest transition and rating (two index reads)."""
+    return (
+        TransitionLog.objects.aggregate(last=Max("pk"))["last"],
+        Rating.objects.aggregate(last=Max("pk"))["last"],
+    )
+
+
+def live_key(since: date) -> str:
+    return f"reports:live:{since.isoformat()}"
+
+
+def compute_live(since: date) -> Collected:
+    """Compute the live days from ``since`` and keep them in the cache."""
+    stamp = activity_stamp()
+    collected = live_figures(since)
+    cache.set(
+        live_key(since),
+        LiveDays(since, clock.time(), stamp, collected),
+        max(live_max_age(), 60) * 5,
+    )
+    return collected
+
+
+def cached_live_figures(since: date) -> Collected:
+    """The live days' figures: from the cache when young enough or when nothing
+    happened since they were computed, else computed now."""
+    found = cache.get(live_key(since))
+    if found is not None:
+        young = clock.time() - found.computed_at <= live_max_age()
+        if young or found.stamp == activity_stamp():
+            return found.collected
+    return compute_live(since)
+
+
+def refresh_live() -> int:
+    """The beat task's work every minute: the live days computed ahead of the
+    pages, so that no page waits for them. Returns the number of keys."""
+    built = built_through()
+    since = built + timedelta(days=1) if built is not None else date(1970, 1, 1)
+    return len(compute_live(since))
 
 
 def store(collected: Collected) -> int:
@@ -104,6 +200,7 @@ def rebuild_days(first: date, last: date) -> int:
     }
     DailySummary.objects.filter(day__gte=first, day__lte=last).delete()
     ProcessingTimeCount.objects.filter(day__gte=first, day__lte=last).delete()
+    new_generation()
     return store(collected)
 
 
@@ -126,6 +223,7 @@ def rebuild_all(today: date | None = None) -> int:
     )
     DailySummary.objects.all().delete()
     ProcessingTimeCount.objects.all().delete()
+    new_generation()
     count = 0
     if oldest is not None:
         first = oldest.astimezone(OFFICE_TZ).date()

@@ -9,17 +9,21 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import charts, tables
+from dossiers.printing import PdfUnavailable, pdf_response, render_pdf
+from procedures.search import fold
+
+from . import charts, periodic, tables
 from .facts import Figures
-from .forms import StatisticsFilterForm
+from .forms import PeriodicReportForm, StatisticsFilterForm
 from .indicators import (
     Indicators,
     Period,
@@ -32,6 +36,7 @@ from .indicators import (
 )
 
 STAFF_TEMPLATE = "reports/statistics.html"
+REPORT_TEMPLATE = "reports/periodic_report.html"
 BOARD_TEMPLATE = "reports/board.html"
 TABLES = ("summary", "months", "agencies", "sectors", "procedures", "overdue")
 
@@ -96,6 +101,7 @@ def staff_statistics(request: HttpRequest, base: Scope) -> HttpResponse:
         "query": form.query(),
         "built_through": source.built,
     }
+    context["criteria"] = context["values"].criteria_rows()
     context["index"] = context["values"].index_766
     context["index_total"] = index_total(context["index"])
     context["trend_chart"] = charts.grouped_bars(
@@ -219,6 +225,40 @@ def _summary_rows(values: Indicators) -> list[tuple[Any, Any]]:
     return rows
 
 
+# --- the periodic report filed upward --------------------------------------------
+
+
+@statistics_required
+def periodic_report(request: HttpRequest, base: Scope) -> HttpResponse:
+    """Form II.06a/VPCP/KSTT of the chosen period and scope: a printable page,
+    its PDF and its XLSX (``reports/periodic.py``)."""
+    today = timezone.localdate()
+    form = PeriodicReportForm(request.GET, scope=base, today=today)
+    if not form.is_valid():
+        return render(request, REPORT_TEMPLATE, {"form": form}, status=400)
+    report = periodic.build(
+        form.period(),
+        form.scope(),
+        kind=form.cleaned_data["kind"],
+        rows=form.row_kind(),
+        reporting_unit=periodic.reporting_unit(
+            request.user, form.cleaned_data.get("agency")
+        ),
+    )
+    output = request.GET.get("format")
+    if output == "xlsx":
+        return periodic.report_xlsx(report, today)
+    context = {"form": form, "report": report, "query": form.query(), "today": today}
+    if output == "pdf":
+        try:
+            pdf = render_pdf(request, REPORT_TEMPLATE, context)
+        except PdfUnavailable:
+            messages.error(request, _("PDF output is not available on this server."))
+            return redirect(f"{request.path}?{form.query()}")
+        return pdf_response(pdf, f"{report.filename}.pdf")
+    return render(request, REPORT_TEMPLATE, context)
+
+
 # --- the public board ----------------------------------------------------------------
 
 
@@ -267,7 +307,7 @@ def _board(today: date) -> dict[str, Any]:
                     for row in rows
                     if row.values.received or row.values.resolved
                 ),
-                key=lambda row: row["label"],
+                key=lambda row: fold(row["label"]),
             )
     return board
 

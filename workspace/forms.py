@@ -12,9 +12,10 @@ from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from dossiers.action_forms import BootstrapMixin, PaperTable
-from dossiers.eform import AnswersForm, ResultDeliveryForm
+from dossiers.eform import AnswersForm, OrganisationForm, ResultDeliveryForm
 from dossiers.forms import clean_id_number
 from dossiers.models import ApplicantDetails, Channel, State
+from dossiers.search import query_problem
 from dossiers.services import snapshot_procedure
 from dossiers.templatetags.dossier_cells import escape
 from procedures.cache import catalogue_choices
@@ -87,7 +88,7 @@ class WorklistFilterForm(BootstrapMixin, forms.Form):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": _("Dossier code, applicant name or ID number"),
+                "placeholder": _("Code, applicant's name, ID number or phone"),
             }
         ),
     )
@@ -139,6 +140,10 @@ class WorklistFilterForm(BootstrapMixin, forms.Form):
         empty_label=_("Anyone"),
         widget=ListSelect,
     )
+    # The manager's per-agency links (the deciding agency); scoped like the rest.
+    agency = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, user: User, soon_days: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,6 +172,21 @@ class WorklistFilterForm(BootstrapMixin, forms.Form):
                 options = model_choices(field)
             field.widget.choices = [("", field.empty_label), *options]
 
+    def clean_q(self) -> str:
+        """A search of at least two characters (dossiers/search.py)."""
+        query = self.cleaned_data.get("q", "")
+        problem = query_problem(query)
+        if problem:
+            self.fields["q"].widget.attrs.update(
+                {
+                    "class": "form-control is-invalid",
+                    "aria-invalid": "true",
+                    "aria-describedby": "q-error",
+                }
+            )
+            raise forms.ValidationError(problem, code="too_short")
+        return query
+
     def worklist_filters(self) -> dict[str, Any]:
         """The selector's keyword arguments (``dossiers.selectors.worklist``)."""
         data = self.cleaned_data
@@ -179,7 +199,118 @@ class WorklistFilterForm(BootstrapMixin, forms.Form):
             "channel": data.get("channel", ""),
             "due": data.get("due", ""),
             "query": data.get("q", ""),
+            "agency_id": data.get("agency"),
         }
+
+    def is_filtered(self) -> bool:
+        """Whether any filter beyond the search box is set (the panel opens)."""
+        if not self.is_bound or not self.is_valid():
+            return self.is_bound
+        return any(
+            self.cleaned_data.get(name)
+            for name in self.fields
+            if name not in ("q", "agency")
+        )
+
+
+class BulkSelectionForm(forms.Form):
+    """The dossiers ticked in the worklist: each box's value is ``<id>:<version>``,
+    the version the page was drawn from (so a dossier changed meanwhile is not
+    acted on blind)."""
+
+    def __init__(self, data: Any, *, limit: int) -> None:
+        super().__init__(data)
+        self.limit = limit
+        self.values = data.getlist("dossier") if data is not None else []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        selection: dict[int, int] = {}
+        for value in self.values:
+            pk, sep, version = value.partition(":")
+            if not (
+                sep
+                and pk.isascii()
+                and pk.isdecimal()
+                and version.isascii()
+                and version.isdecimal()
+                and len(pk) <= 18
+                and len(version) <= 10
+                and int(pk) > 0
+            ):
+                raise forms.ValidationError(
+                    _("The selection was not understood; reload the list.")
+                )
+            selection[int(pk)] = int(version)
+        if not selection:
+            raise forms.ValidationError(_("Tick at least one dossier."))
+        if len(selection) > self.limit:
+            raise forms.ValidationError(
+                ngettext(
+                    "Tick at most %(limit)d dossier at a time.",
+                    "Tick at most %(limit)d dossiers at a time.",
+                    self.limit,
+                )
+                % {"limit": self.limit}
+            )
+        data["selection"] = list(selection.items())
+        return data
+
+
+class BulkTransferForm(BootstrapMixin, forms.Form):
+    """Transfer several received dossiers: each to its own deciding agency, where
+    the department decides who takes it."""
+
+    note = forms.CharField(
+        label=_("Note for the deciding agencies"),
+        required=False,
+        max_length=2000,
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"note": self.cleaned_data.get("note", "")}
+
+
+class BulkReturnForm(BootstrapMixin, forms.Form):
+    """Hand back several results the same way: one person collecting a stack at
+    the counter (their identity checked once), or all sent online or by post."""
+
+    channel = forms.ChoiceField(label=_("Delivered"), choices=Channel.choices)
+    collected_by = forms.CharField(
+        label=_("Collected by"),
+        required=False,
+        max_length=150,
+        help_text=_("Name of the person who collected the results at the counter."),
+    )
+    id_checked = forms.BooleanField(
+        label=_("Identity document checked"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("channel") == Channel.COUNTER:
+            if not (data.get("collected_by") or "").strip():
+                self.add_error("collected_by", _("Write who collected the results."))
+            if not data.get("id_checked"):
+                self.add_error(
+                    "id_checked",
+                    _("Check the identity document of whoever collects."),
+                )
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "channel": data["channel"],
+            "collected_by": data.get("collected_by", ""),
+            "id_checked": data.get("id_checked", False),
+        }
+
+
+BULK_FORMS: dict[str, type[forms.Form]] = {
+    "transfer": BulkTransferForm,
+    "return_result": BulkReturnForm,
+}
 
 
 class ApplicantForm(BootstrapMixin, forms.Form):
@@ -242,6 +373,10 @@ class CounterIntakeForm:
         self.delivery = ResultDeliveryForm(
             data, options=snapshot["result_delivery"], prefix="delivery"
         )
+        # For the applicant or for an organisation, where the procedure allows it.
+        self.organisation = (
+            OrganisationForm(data) if snapshot["organisation_filing"] else None
+        )
 
     @property
     def is_bound(self) -> bool:
@@ -257,6 +392,7 @@ class CounterIntakeForm:
             & self.paper_table.is_valid()
             & self.answers.is_valid()
             & self.delivery.is_valid()
+            & (self.organisation is None or self.organisation.is_valid())
         )
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -276,6 +412,9 @@ class CounterIntakeForm:
             "receive": self.receives,
             "answers": self.answers.answers if self.answers.has_fields else None,
             "delivery": self.delivery.choice(),
+            "organisation": (
+                self.organisation.details() if self.organisation is not None else None
+            ),
         }
 
 

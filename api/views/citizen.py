@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -22,7 +23,13 @@ from rest_framework.views import APIView
 
 from dossiers import selectors, services
 from dossiers.forms import ApplicantDetailsForm, PaperUploadsForm
-from dossiers.models import Attachment, AttachmentKind, Dossier
+from dossiers.models import (
+    Attachment,
+    AttachmentKind,
+    Dossier,
+    OrganisationDetails,
+    State,
+)
 from dossiers.timeline import applicant_timeline
 from feedback.forms import RatingForm
 from feedback.services import rating_submit
@@ -30,13 +37,14 @@ from notifications.selectors import inbox
 from procedures.models import Procedure
 from procedures.selectors import public_procedure
 
-from ..errors import Unprocessable
+from ..errors import Refused, Unprocessable, validation_fields
 from ..permissions import IsApplicant, IsSignedIn
 from ..schema_parts import errors
 from ..serializers import (
     ApplicantDossierDetailSerializer,
     DossierSerializer,
     DraftInput,
+    DraftUpdateInput,
     EventSerializer,
     FileSerializer,
     NoteInput,
@@ -72,6 +80,45 @@ def form_data(data: dict[str, Any]) -> QueryDict:
         else:
             query[key] = str(value)
     return query
+
+
+def _under(prefix: str, fields: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {
+        (f"{prefix}.{key}" if key else prefix): value for key, value in fields.items()
+    }
+
+
+def save_form(
+    dossier: Dossier, actor: Any, data: dict[str, Any]
+) -> dict[str, list[str]]:
+    """Save the answers and the organisation sent, through the portal's own
+    service and rules (``services.dossier_save_answers``); the messages of
+    what was refused, by path (``answers.parents.0.full_name``,
+    ``organisation.tax_code``). Call inside a transaction, rolled back when
+    anything was refused."""
+    fields: dict[str, list[str]] = {}
+    if "answers" in data:
+        try:
+            services.dossier_save_answers(
+                dossier=dossier, actor=actor, answers=data["answers"]
+            )
+        except ValidationError as error:
+            fields |= _under("answers", validation_fields(error))
+    if "organisation" in data:
+        given = data["organisation"] or {}
+        organisation = OrganisationDetails(**given)
+        try:
+            services.dossier_save_answers(
+                dossier=dossier, actor=actor, organisation=organisation
+            )
+        except ValidationError as error:
+            refused = validation_fields(error)
+            # "This procedure is filed by individuals only" concerns the whole.
+            whole = refused.pop("organisation", [])
+            fields |= _under("organisation", refused)
+            if whole:
+                fields["organisation"] = whole
+    return fields
 
 
 def detail(request: Request, dossier: Dossier) -> dict[str, Any]:
@@ -123,23 +170,47 @@ class MyDossiers(generics.ListAPIView):
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
             details = form.details(request.LANGUAGE_CODE)
-        dossier = services.dossier_create_draft(
-            applicant=request.user, procedure=procedure, details=details
-        )
+        # One transaction: a draft whose answers are refused is not kept.
+        with transaction.atomic():
+            dossier = services.dossier_create_draft(
+                applicant=request.user, procedure=procedure, details=details
+            )
+            refused = save_form(dossier, request.user, data.validated_data)
+            if refused:
+                raise Unprocessable(refused)
         return Response(detail(request, dossier), status=status.HTTP_201_CREATED)
 
 
-@extend_schema(
-    tags=["citizen"], responses={200: ApplicantDossierDetailSerializer, **READ}
-)
+@extend_schema(tags=["citizen"])
 class MyDossier(APIView):
     """One of the caller's dossiers: details, papers and their files, the open
-    supplement request, and what the caller may do now."""
+    supplement request, and what the caller may do now (GET); change the online
+    form's answers or the organisation filed for while the papers may change
+    (PATCH)."""
 
     permission_classes = [IsApplicant]
 
+    @extend_schema(responses={200: ApplicantDossierDetailSerializer, **READ})
     def get(self, request: Request, pk: int) -> Response:
         return Response(detail(request, own_dossier(request, pk)))
+
+    @extend_schema(
+        request=DraftUpdateInput,
+        responses={200: ApplicantDossierDetailSerializer, **WRITE},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        dossier = own_dossier(request, pk)
+        data = DraftUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():
+            locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+            version = data.validated_data.get("version")
+            if version is not None and locked.version != version:
+                raise services.DossierChanged
+            refused = save_form(locked, request.user, data.validated_data)
+            if refused:
+                raise Unprocessable(refused)
+        return Response(detail(request, dossier))
 
 
 @extend_schema(tags=["citizen"], responses={200: EventSerializer(many=True), **READ})
@@ -205,11 +276,23 @@ class MySubmit(APIView):
         dossier = own_dossier(request, pk)
         data = VersionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.dossier_submit(
-            dossier=dossier,
-            actor=request.user,
-            expected_version=data.validated_data["version"],
-        )
+        try:
+            services.dossier_submit(
+                dossier=dossier,
+                actor=request.user,
+                expected_version=data.validated_data["version"],
+            )
+        except services.TransitionRefused as refusal:
+            # The workflow's reason, and which answers stop it (by path), so an
+            # app can point at them as the portal's page does.
+            dossier.refresh_from_db()
+            error = Refused(str(refusal) or None)
+            if dossier.state == State.DRAFT:
+                error.fields = {
+                    f"answers.{path}": [message]
+                    for path, message in dossier.missing_answers().items()
+                }
+            raise error from None
         return Response(detail(request, dossier))
 
 

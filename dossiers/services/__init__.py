@@ -14,7 +14,9 @@ The services live by concern; this package exposes them all:
 * ``receipts``: the papers handed over, with their counts (Form 01's list);
 * ``supplements``: Form 02 at intake and in processing, and the answers;
 * ``processing``: transfer, route steps, decisions, Forms 04 and 05;
+* ``interagency``: hand-offs between the agencies of one route (liên thông);
 * ``results``: handing back the result;
+* ``bulk``: one action on several dossiers, each through its own service;
 * ``answers``: the online form's answers and the result delivery choice;
 * ``codes`` and ``snapshot``: dossier codes and the procedure as filed.
 
@@ -25,6 +27,7 @@ from ..models import ApplicantDetails
 from ..notices import notifications_muted
 from ..workflow import available_actions, refusal_reason
 from .answers import dossier_save_answers
+from .bulk import BULK_ACTIONS, BULK_LIMIT, BulkOutcome, dossier_bulk_act
 from .codes import issue_dossier_code
 from .core import DossierChanged, TransitionRefused
 from .filing import (
@@ -49,6 +52,7 @@ from .intake import (
     dossier_refuse,
     walk_in_account,
 )
+from .interagency import dossier_return_to_agency, dossier_transfer_to_agency
 from .processing import (
     dossier_approve,
     dossier_claim,
@@ -71,7 +75,10 @@ from .supplements import (
 )
 
 __all__ = [
+    "BULK_ACTIONS",
+    "BULK_LIMIT",
     "ApplicantDetails",
+    "BulkOutcome",
     "DossierChanged",
     "DraftSaved",
     "ReceivedPaper",
@@ -82,6 +89,7 @@ __all__ = [
     "dossier_approve",
     "dossier_attach_paper",
     "dossier_attach_papers",
+    "dossier_bulk_act",
     "dossier_check_papers",
     "dossier_claim",
     "dossier_create_draft",
@@ -99,6 +107,7 @@ __all__ = [
     "dossier_request_intake_supplement",
     "dossier_request_supplement",
     "dossier_return_result",
+    "dossier_return_to_agency",
     "dossier_save_answers",
     "dossier_save_draft",
     "dossier_stop",
@@ -106,6 +115,7 @@ __all__ = [
     "dossier_supplement",
     "dossier_supplement_at_counter",
     "dossier_transfer",
+    "dossier_transfer_to_agency",
     "dossier_update_details",
     "dossier_withdraw",
     "issue_dossier_code",

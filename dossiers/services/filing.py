@@ -29,15 +29,22 @@ from ..models import (
     AttachmentKind,
     Channel,
     Dossier,
+    OrganisationDetails,
     State,
 )
 from ..rules import is_desk_clerk, is_own_applicant
 from ..workflow import performs
 from . import supplements
-from .answers import check_answers, check_delivery, dossier_save_answers
+from .answers import (
+    attach_declaration,
+    check_answers,
+    check_delivery,
+    dossier_save_answers,
+    set_organisation,
+)
 from .codes import issue_dossier_code
 from .core import TransitionRefused, check, lock, now_or, perform, store_file
-from .snapshot import snapshot_procedure
+from .snapshot import route_crosses_agencies, snapshot_procedure
 
 
 def new_dossier(
@@ -49,9 +56,11 @@ def new_dossier(
     receiving_desk: Agency | None = None,
     answers: dict[str, Any] | None = None,
     delivery: tuple[str, str] | None = None,
+    organisation: OrganisationDetails | None = None,
 ) -> Dossier:
     if not details.name.strip():
         raise ValidationError({"applicant_name": _("Enter the applicant's name.")})
+    snapshot = snapshot_procedure(procedure)
     dossier = Dossier(
         applicant=applicant,
         applicant_name=details.name.strip(),
@@ -61,7 +70,8 @@ def new_dossier(
         applicant_address=details.address,
         applicant_language=details.language,
         procedure=procedure,
-        procedure_snapshot=snapshot_procedure(procedure),
+        procedure_snapshot=snapshot,
+        crosses_agencies=route_crosses_agencies(snapshot),
         channel=channel,
         receiving_desk=receiving_desk or procedure.receiving_agency,
         deciding_agency=procedure.deciding_agency,
@@ -72,6 +82,8 @@ def new_dossier(
         dossier.result_delivery, dossier.result_address = check_delivery(
             dossier, *delivery
         )
+    if organisation is not None:
+        set_organisation(dossier, organisation)
     dossier.save()
     return dossier
 
@@ -138,6 +150,8 @@ def dossier_submit(
         action = "submit"
         args = {"at": at, "code": issue_dossier_code(dossier.receiving_desk, at)}
     perform(dossier, action, actor, at=at, args=args)
+    # The online form, printed as the declaration, is the paper it stands for.
+    attach_declaration(dossier, actor)
     if action == "resubmit":
         dossier.supplement_requests.filter(answered_at__isnull=True).update(
             answered_at=at
@@ -225,6 +239,7 @@ def dossier_save_draft(
     submit: bool = False,
     answers: dict[str, Any] | None = None,
     delivery: tuple[str, str] | None = None,
+    organisation: OrganisationDetails | None = None,
 ) -> DraftSaved:
     """Keep every scan that passed and the details, then submit if asked.
 
@@ -237,9 +252,13 @@ def dossier_save_draft(
     stored = dossier_attach_papers(dossier=dossier, actor=actor, uploads=uploads)
     if details is not None:
         dossier_update_details(dossier=dossier, actor=actor, details=details)
-    if answers is not None or delivery is not None:
+    if answers is not None or delivery is not None or organisation is not None:
         dossier_save_answers(
-            dossier=dossier, actor=actor, answers=answers, delivery=delivery
+            dossier=dossier,
+            actor=actor,
+            answers=answers,
+            delivery=delivery,
+            organisation=organisation,
         )
         dossier.refresh_from_db()
     missing = dossier.missing_mandatory_papers() if submit else []

@@ -22,6 +22,7 @@ from ..models import (
     Channel,
     Dossier,
     InternalNote,
+    OrganisationDetails,
     PaperCheck,
 )
 from ..workflow import performs
@@ -117,6 +118,7 @@ def _counter_dossier(
     channel: str = Channel.COUNTER,
     answers: dict[str, Any] | None = None,
     delivery: tuple[str, str] | None = None,
+    organisation: OrganisationDetails | None = None,
 ) -> Dossier:
     if clerk.role != "clerk" or clerk.agency is None:
         raise TransitionRefused(
@@ -137,6 +139,7 @@ def _counter_dossier(
         receiving_desk=clerk.agency,
         answers=answers,
         delivery=delivery,
+        organisation=organisation,
     )
     store_papers(dossier, uploads, clerk)
     record_papers(dossier, received, clerk, at)
@@ -204,12 +207,14 @@ def dossier_intake_at_counter(
     receive: bool = True,
     answers: dict[str, Any] | None = None,
     delivery: tuple[str, str] | None = None,
+    organisation: OrganisationDetails | None = None,
 ) -> Dossier:
     """A walk-in's (or a letter's) dossier, linked to the applicant's account if
     they have one: received at once (Form 01), or, with ``receive=False``,
     registered for the desk to guide (Form 02) or refuse (Form 03). ``answers``
     are the procedure's online form as the clerk typed it from the declaration;
-    ``delivery`` is how the applicant wants the result (how, postal address)."""
+    ``delivery`` is how the applicant wants the result (how, postal address);
+    ``organisation`` the business or organisation they file for, if any."""
     service = dossier_receive_at_counter if receive else dossier_file_at_counter
     return service(
         clerk=clerk,
@@ -221,6 +226,7 @@ def dossier_intake_at_counter(
         channel=channel,
         answers=answers,
         delivery=delivery,
+        organisation=organisation,
     )
 
 
@@ -255,4 +261,6 @@ def dossier_check_papers(
 def dossier_add_note(*, dossier: Dossier, actor: User, text: str) -> InternalNote:
     """A note between staff about a dossier; applicants never see it."""
     text = require_text(text, "text", _("Write the note before saving it."))
-    return InternalNote.objects.create(dossier=dossier, author=actor, text=text)
+    return InternalNote.objects.create(
+        dossier=dossier, author=actor, text=text, agency_id=actor.agency_id
+    )

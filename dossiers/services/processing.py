@@ -74,6 +74,7 @@ def dossier_transfer(
             position=position,
             name=step["name"],
             role=step["role"],
+            agency_id=step.get("agency_id"),
             department_id=step.get("department_id"),
             working_days=Decimal(step["working_days"]),
             due_at=due,

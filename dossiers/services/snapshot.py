@@ -22,6 +22,8 @@ def snapshot_procedure(procedure: Procedure) -> dict[str, Any]:
         # The online form as filed: later edits to the definition never change it.
         "form": procedure.form_definition or {},
         "result_delivery": result_delivery_options(procedure),
+        # Whether the applicant may file on behalf of a business or organisation.
+        "organisation_filing": procedure.organisation_filing,
         "code": procedure.code,
         "name": procedure.name,
         "name_en": procedure.name_en,
@@ -55,6 +57,9 @@ def snapshot_procedure(procedure: Procedure) -> dict[str, Any]:
             {
                 "name": step.name,
                 "role": step.role,
+                # The agency working the step: its own on an inter-agency route
+                # (docs/interagency.md), else the deciding agency.
+                "agency_id": step.agency_id or procedure.deciding_agency_id,
                 "department_id": step.department_id,
                 "department": step.department.name if step.department else "",
                 "working_days": str(step.working_days),
@@ -62,3 +67,8 @@ def snapshot_procedure(procedure: Procedure) -> dict[str, Any]:
             for step in procedure.route_steps.select_related("department")
         ],
     }
+
+
+def route_crosses_agencies(snapshot: dict[str, Any]) -> bool:
+    """Whether the route as filed is worked by more than one agency."""
+    return len({step.get("agency_id") for step in snapshot.get("route", [])}) > 1

@@ -26,7 +26,12 @@ from procedures.models import Procedure
 from procedures.selectors import public_procedure
 
 from .. import selectors, services
-from ..eform import AnswersForm, ResultDeliveryForm, prefill_answers
+from ..eform import (
+    AnswersForm,
+    OrganisationForm,
+    ResultDeliveryForm,
+    prefill_answers,
+)
 from ..forms import ApplicantDetailsForm, NoteForm, PaperUploadsForm
 from ..models import (
     SUPPLEMENT_STATES,
@@ -140,8 +145,11 @@ def draft(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         request.POST or None, request.FILES or None, papers=dossier.papers
     )
     answers, delivery = _filing_forms(request, dossier)
+    organisation = _organisation_form(request, dossier)
     if request.method == "POST":
-        done = _save_draft(request, dossier, details, papers, answers, delivery)
+        done = _save_draft(
+            request, dossier, details, papers, answers, delivery, organisation
+        )
         if done is not None:
             return done
     return _papers_page(
@@ -149,9 +157,26 @@ def draft(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         "dossiers/draft.html",
         dossier,
         papers,
-        [details, papers, answers, delivery],
+        [
+            f
+            for f in (details, papers, organisation, answers, delivery)
+            if f is not None
+        ],
         answers_form=answers,
         delivery_form=delivery,
+        organisation_form=organisation,
+    )
+
+
+def _organisation_form(
+    request: HttpRequest, dossier: Dossier
+) -> OrganisationForm | None:
+    """For myself or for an organisation: asked only where the procedure allows
+    filing for an organisation."""
+    if not dossier.procedure_snapshot.get("organisation_filing"):
+        return None
+    return OrganisationForm(
+        request.POST or None, initial=OrganisationForm.initial_for(dossier)
     )
 
 
@@ -183,13 +208,16 @@ def _save_draft(
     papers: PaperUploadsForm,
     answers: AnswersForm,
     delivery: ResultDeliveryForm,
+    organisation: OrganisationForm | None = None,
 ) -> HttpResponse | None:
     """Keep what passed, submit if asked; None re-renders the page with errors."""
+    organisation_valid = organisation is None or organisation.is_valid()
     valid = (
         details.is_valid()
         & papers.is_valid()
         & answers.is_valid()
         & delivery.is_valid()
+        & organisation_valid
     )
     asked = "submit" in request.POST
     try:
@@ -203,9 +231,17 @@ def _save_draft(
             submit=asked and valid,
             answers=answers.answers if answers.is_valid() else None,
             delivery=delivery.choice() if delivery.is_valid() else None,
+            organisation=(
+                organisation.details()
+                if organisation is not None and organisation_valid
+                else None
+            ),
         )
     except PermissionDenied as exc:
         papers.add_error(None, str(exc))
+        return None
+    except ValidationError as exc:
+        papers.add_error(None, list(exc.messages))
         return None
     if saved.submitted:
         return redirect("dossiers:submitted", pk=dossier.pk)
@@ -423,6 +459,7 @@ def _paper_rows(dossier: Dossier, form: PaperUploadsForm) -> list[dict[str, Any]
     for item in dossier.attachments.all():
         if item.kind == AttachmentKind.PAPER:
             files.setdefault(item.paper_index, []).append(item)
+    eform_paper = dossier.eform_paper_index
     return [
         {
             "paper": paper,
@@ -432,6 +469,9 @@ def _paper_rows(dossier: Dossier, form: PaperUploadsForm) -> list[dict[str, Any]
                 for f in files.get(paper["index"], [])
             ],
             "asked": asked.get(paper["index"]),
+            # The online form stands for this paper: no scan is asked for it
+            # (unless the desk asks for a corrected one).
+            "eform": paper["index"] == eform_paper and paper["index"] not in asked,
         }
         for paper in dossier.papers
         if form.field_name(paper["index"]) in form.fields

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 
 from ..forms import PublicRatingForm, RatingForm
+from ..models import all_criteria
 from ..services import rating_of
 
 register = template.Library()
@@ -17,10 +18,13 @@ def rating_panel(dossier: Any, form: RatingForm | None = None) -> dict[str, Any]
     ``form`` is the bound form of a failed attempt, shown with its errors.
     """
     rating = rating_of(dossier)
-    form = form if form is not None else RatingForm()
+    criteria = all_criteria()
+    if form is None:
+        form = RatingForm(criteria=[c for c in criteria if c.is_active])
     return {
         "dossier": dossier,
         "rating": rating,
+        "scores": rating.labelled_scores(criteria) if rating else [],
         "rating_form": form if rating is None else None,
         "has_errors": form.is_bound and bool(form.errors),
         "error_forms": [form],

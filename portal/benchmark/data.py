@@ -31,8 +31,10 @@ from dossiers.models import (
     State,
     TransitionLog,
 )
+from dossiers.search import search_folded_sql
 from dossiers.services import snapshot_procedure
 from procedures.models import Agency, Procedure
+from procedures.search import fold
 from workcalendar.types import OFFICE_TZ
 
 # The register's month holds this share of all dossiers (100 000 of a million).
@@ -114,6 +116,11 @@ def _sql_list(values) -> str:
 
 def _sql_array(values: list[str]) -> str:
     return "ARRAY[" + ", ".join(f"'{v}'" for v in values) + "]::text[]"
+
+
+def _folded(words: list[str]) -> list[str]:
+    """The words as ``search_folded`` holds them (dossiers/search.py)."""
+    return [fold(word) for word in words]
 
 
 def _log(out, message: str) -> None:
@@ -320,7 +327,7 @@ def _insert_dossiers(
             "received_at, due_at, extended_due_at, extension_reason, current_due_at, "
             "decided_at, returned_at, closed_at, outcome, outcome_reason, timeliness, "
             "result_channel, collected_by, applicant_id, assignee_id, "
-            "deciding_agency_id, procedure_id, receiving_desk_id"
+            "deciding_agency_id, procedure_id, receiving_desk_id, search_folded"
         ),
         f"""
         SELECT
@@ -375,7 +382,13 @@ def _insert_dossiers(
             NULL::bigint,
             p.deciding_agency_id,
             p.id,
-            desk_id
+            desk_id,
+            ' ' || ({_sql_array(_folded(NAMES))})[1 + floor(r_name * 10)::int] || ' '
+              || ({_sql_array(_folded(MIDDLE))})[1 + floor(r_name * 80)::int %% 8]
+              || ' '
+              || ({_sql_array(_folded(GIVEN))})[1 + floor(r_name * 800)::int %% 10]
+              || ' 09' || to_char(floor(r_pin * 1e8), 'FM00000000')
+              || ' ' || to_char(i, 'FM000000000000')
         FROM (
             SELECT s.*, moment + duration AS due,
                 greatest(moment, least(
@@ -525,6 +538,13 @@ def _insert_logs(cursor, *, after_id: int, clerk_id: int, leader_id: int) -> Non
         )
 
 
+# The demo citizen's dossiers keep their own phone, and take the citizen's name and
+# ID number.
+CITIZEN_SEARCH_FOLDED = search_folded_sql(
+    "%(folded_name)s::text", "applicant_phone", "%(id_number)s::text"
+)
+
+
 def _give_citizen_dossiers(cursor) -> None:
     """The demo citizen's list grows to ``CITIZEN_DOSSIERS`` with generated ones."""
     citizen = User.objects.get(username="citizen")
@@ -535,9 +555,10 @@ def _give_citizen_dossiers(cursor) -> None:
     if missing <= 0:
         return
     cursor.execute(
-        """
+        f"""
         UPDATE dossiers_dossier SET applicant_id = %(citizen)s,
-            applicant_name = %(name)s, applicant_id_number = %(id_number)s
+            applicant_name = %(name)s, applicant_id_number = %(id_number)s,
+            search_folded = {CITIZEN_SEARCH_FOLDED}
         WHERE id IN (
             SELECT id FROM dossiers_dossier
             WHERE channel = 'online' AND code IS NOT NULL
@@ -547,6 +568,7 @@ def _give_citizen_dossiers(cursor) -> None:
         {
             "citizen": citizen.pk,
             "name": citizen.full_name,
+            "folded_name": fold(citizen.full_name),
             "id_number": citizen.id_number,
             "missing": missing,
         },

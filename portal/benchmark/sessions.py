@@ -19,7 +19,7 @@ from accounts.mfa import requires_second_factor
 from accounts.models import User
 from accounts.session_expiry import LAST_SEEN, STARTED
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "accounts.auth_cache.CachedModelBackend"
 
 
 def logged_in_session(username: str) -> str:

@@ -7,7 +7,7 @@ from django.test import Client
 from dossiers import services
 from dossiers.models import Dossier, State
 from procedures.models import Procedure
-from tests.citizen.conftest import MARRIAGE, upload
+from tests.citizen.conftest import NO_FORM, upload
 from tests.factories import demo_user
 
 from .conftest import error_of
@@ -26,7 +26,7 @@ def citizen_client(as_user):
 def draft(demo, media):
     return services.dossier_create_draft(
         applicant=demo_user("citizen"),
-        procedure=Procedure.objects.get(code=MARRIAGE),
+        procedure=Procedure.objects.get(code=NO_FORM),
     )
 
 
@@ -88,7 +88,7 @@ def test_anonymous_callers_get_401(demo, anon, draft):
 def test_file_online_from_draft_to_submitted(citizen_client, media):
     """Create a draft, attach the mandatory papers, submit with the version."""
     created = citizen_client.post(
-        "/api/v1/me/dossiers/", {"procedure": MARRIAGE}, content_type=JSON
+        "/api/v1/me/dossiers/", {"procedure": NO_FORM}, content_type=JSON
     )
     assert created.status_code == 201
     dossier = created.json()
@@ -116,7 +116,7 @@ def test_a_draft_with_details_is_checked_by_the_portals_form(citizen_client):
     response = citizen_client.post(
         "/api/v1/me/dossiers/",
         {
-            "procedure": MARRIAGE,
+            "procedure": NO_FORM,
             "applicant": {"name": "A", "id_number": "123", "phone": "0912345678"},
         },
         content_type=JSON,
@@ -271,7 +271,7 @@ def test_the_citizens_list_costs_a_fixed_number_of_queries(
 @pytest.fixture
 def new_drafts(demo, media):
     def make(count: int) -> None:
-        procedure = Procedure.objects.get(code=MARRIAGE)
+        procedure = Procedure.objects.get(code=NO_FORM)
         for _ in range(count):
             services.dossier_create_draft(
                 applicant=demo_user("citizen"), procedure=procedure

@@ -11,8 +11,12 @@ from dossiers.models import Dossier, State
 from procedures.models import Procedure
 from tests.factories import UserFactory, demo_user
 
-# Thủ tục đăng ký kết hôn: two mandatory papers, one optional; ward centre desk.
+# Thủ tục đăng ký kết hôn: two mandatory papers, one optional; ward centre desk;
+# with the online form (Tờ khai đăng ký kết hôn) standing for paper 0.
 MARRIAGE = "1.000894"
+# Cấp Giấy xác nhận tình trạng hôn nhân: two mandatory papers, three optional;
+# ward centre desk; no online form, so a draft is submitted with its scans alone.
+NO_FORM = "1.004873"
 
 
 def png_bytes() -> bytes:
@@ -51,7 +55,7 @@ def stranger(demo):
 
 @pytest.fixture
 def new_draft(citizen, media):
-    def make(user=None, code: str = MARRIAGE) -> Dossier:
+    def make(user=None, code: str = NO_FORM) -> Dossier:
         return services.dossier_create_draft(
             applicant=user or citizen, procedure=Procedure.objects.get(code=code)
         )

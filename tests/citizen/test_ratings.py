@@ -30,7 +30,7 @@ def test_the_applicant_rates_a_returned_dossier_once(client, citizen, returned):
     assert rating.scores == SCORES
     assert (rating.via, rating.rated_by) == (Rating.Via.ACCOUNT, citizen)
     client.post(url, {**SCORES, "guidance": 1})
-    assert Rating.objects.get(dossier=returned).guidance == 5
+    assert Rating.objects.get(dossier=returned).scores["guidance"] == 5
     page = client.get(reverse("dossiers:detail", args=[returned.pk]))
     assert page.context["rating"] == rating
     assert page.context["rating_form"] is None
@@ -38,9 +38,9 @@ def test_the_applicant_rates_a_returned_dossier_once(client, citizen, returned):
 
 def test_unique_constraint_on_dossier(returned):
     """Rating rows are unique per dossier in the database itself."""
-    Rating.objects.create(dossier=returned, via="account", **SCORES)
+    Rating.objects.create(dossier=returned, via="account", scores=SCORES)
     with pytest.raises(IntegrityError):
-        Rating.objects.create(dossier=returned, via="lookup", **SCORES)
+        Rating.objects.create(dossier=returned, via="lookup", scores=SCORES)
 
 
 def test_scores_outside_1_to_5_are_refused(client, citizen, returned):

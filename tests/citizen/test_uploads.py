@@ -8,7 +8,7 @@ from dossiers import services
 from dossiers.forms import PaperUploadsForm
 from dossiers.uploads import check_upload
 
-from .conftest import png_bytes, upload
+from .conftest import NO_FORM, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -258,7 +258,8 @@ def test_a_paper_with_several_files_keeps_them_all(client, demo, media):
     from procedures.models import Procedure, RequiredPaper
     from tests.factories import UserFactory
 
-    procedure = Procedure.objects.get(code="1.000894")
+    # A procedure without an online form: its first paper takes scans.
+    procedure = Procedure.objects.get(code=NO_FORM)
     first = procedure.papers.first()
     RequiredPaper.objects.filter(pk=first.pk).update(multiple_files=True)
     applicant = UserFactory(username="nhieu-tep", role="applicant")

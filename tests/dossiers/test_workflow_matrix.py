@@ -62,6 +62,10 @@ TRANSITIONS = (
     "file_at_counter",
     "transfer",
     "forward",
+    # Inter-agency actions: never allowed on this single-agency route
+    # (tests/interagency/ covers them).
+    "transfer_to_agency",
+    "return_to_agency",
     "claim",
     "reassign",
     "request_supplement",

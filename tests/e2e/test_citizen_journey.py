@@ -21,7 +21,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "khoa.pham@example.vn"
 PASSWORD = "Sen-vang-ven-song-2026"
-MARRIAGE = "1.000894"
+# Marital status certificate: two mandatory papers, filed online, no online form
+# (the declaration is a scan, paper 0).
+MARITAL_STATUS = "1.004873"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
@@ -102,10 +104,12 @@ def test_online_dossier_from_sign_up_to_rating(
 
     # --- finds the procedure without typing accents, and files it ----------------
     page.goto("/")
-    page.fill("#home-q", "dang ky ket hon")
+    page.fill("#home-q", "xac nhan tinh trang hon nhan")
     page.press("#home-q", "Enter")
-    page.get_by_role("link", name="Thủ tục đăng ký kết hôn", exact=True).click()
-    page.locator(f"a[href='/my/dossiers/new/{MARRIAGE}/']").click()
+    page.get_by_role(
+        "link", name="Thủ tục cấp Giấy xác nhận tình trạng hôn nhân", exact=True
+    ).click()
+    page.locator(f"a[href='/my/dossiers/new/{MARITAL_STATUS}/']").click()
     expect(page.locator("#id_name")).to_have_value("Phạm Minh Khoa")
     page.fill("#id_id_number", "001095012345")
     page.fill("#id_phone", "0987001122")
@@ -138,9 +142,17 @@ def test_online_dossier_from_sign_up_to_rating(
 
     # --- the clerk asks for a supplement (Form 02) --------------------------------
     login(page, "clerk")
+    # The papers are judged in one place, the paper check; Form 02 lists what it
+    # found.
+    page.goto(f"/staff/dossiers/{dossier.pk}/")
+    page.locator("label[for='v-1-invalid']").click()
+    page.fill("#note-1", "Ảnh căn cước bị lóa, chụp lại rõ nét")
+    page.get_by_role("button", name="Lưu kết quả kiểm tra").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu kết quả kiểm tra")
     open_action(page, dossier, "request_intake_supplement")
-    page.check("#id_paper-1-selected")
-    page.fill("#id_paper-1-guidance", "Ảnh căn cước bị lóa, chụp lại rõ nét")
+    expect(page.get_by_test_id("form02-from-check")).to_contain_text(
+        "Ảnh căn cước bị lóa"
+    )
     page.fill(
         "#act-request_intake_supplement textarea[name=message]", "Vui lòng bổ sung."
     )

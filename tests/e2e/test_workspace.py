@@ -146,10 +146,15 @@ def test_clerk_guides_a_walk_in_and_records_the_supplement_brought_back(
     dossier = Dossier.objects.get(applicant_name="Phan Văn Hậu")
     assert dossier.state == State.SUBMITTED
 
+    # The papers are judged in one place, the paper check; Form 02 lists its
+    # findings.
+    page.locator("label[for='v-1-missing']").click()
+    page.fill("#note-1", "Mang giấy chứng sinh bản chính")
+    page.get_by_role("button", name="Lưu kết quả kiểm tra").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu kết quả kiểm tra")
     page.get_by_role("button", name="Yêu cầu bổ sung hồ sơ (Mẫu 02)").click()
     opened(page, "request_intake_supplement")
-    page.locator("#act-request_intake_supplement #id_paper-1-selected").check()
-    page.locator("#act-request_intake_supplement #id_paper-1-guidance").fill(
+    expect(page.get_by_test_id("form02-from-check")).to_contain_text(
         "Mang giấy chứng sinh bản chính"
     )
     page.get_by_label("Nội dung gửi người nộp hồ sơ").fill("Đề nghị Ông/Bà bổ sung.")

@@ -144,3 +144,19 @@ def test_the_catalogue_administrator_cannot_read_reminders(client, dossiers) -> 
     client.login(username="admin", password=DEMO_PASSWORD)
     listing = client.get(reverse("admin:reminders_reminder_changelist"))
     assert listing.status_code == 403
+
+
+def test_no_task_waits_for_a_retry_longer_than_the_visibility_timeout(settings):
+    """A retry is held unacknowledged by the worker until its time; one held past
+    the broker's visibility timeout would be handed to a second worker too."""
+    from onecenter.celery import app
+
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    waits = {
+        # Celery waits at most 600 s unless a task says otherwise.
+        name: getattr(task, "retry_backoff_max", 600)
+        for name, task in app.tasks.items()
+        if getattr(task, "retry_backoff", False)
+    }
+    assert "reminders.tasks.deliver_reminder" in waits
+    assert all(wait < timeout for wait in waits.values()), waits

@@ -14,10 +14,7 @@ def rating(demo):
     dossier = Dossier.objects.filter(state=State.RETURNED).first()
     return Rating.objects.create(
         dossier=dossier,
-        guidance=5,
-        courtesy=4,
-        timeliness=2,
-        fees=5,
+        scores={"guidance": 5, "courtesy": 4, "timeliness": 2, "fees": 5},
         comment="=HYPERLINK()",
         via=Rating.Via.LOOKUP,
     )
@@ -36,12 +33,12 @@ def test_ratings_cannot_be_changed_or_deleted(superuser_client, rating):
     """Even a superuser sees a rating read-only and cannot delete it."""
     change = reverse("admin:feedback_rating_change", args=[rating.pk])
     assert superuser_client.get(change).status_code == 200
-    response = superuser_client.post(change, {"guidance": 1})
+    response = superuser_client.post(change, {"scores": '{"guidance": 1}'})
     assert response.status_code == 403
     delete = reverse("admin:feedback_rating_delete", args=[rating.pk])
     assert superuser_client.post(delete, {"post": "yes"}).status_code == 403
     rating.refresh_from_db()
-    assert rating.guidance == 5
+    assert rating.scores["guidance"] == 5
     changelist = superuser_client.get(reverse("admin:feedback_rating_changelist"))
     assert "delete_selected" not in changelist.content.decode()
 

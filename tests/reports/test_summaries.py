@@ -43,6 +43,7 @@ def rows_as_figures() -> dict:
         figures = Figures(processing_days=row.processing_days)
         figures.counts.update({name: getattr(row, name) for name in COUNTERS})
         figures.criteria.update(row.criteria_totals)
+        figures.criteria_counts.update(row.criteria_counts)
         found[(row.day, key)] = figures
     for count in ProcessingTimeCount.objects.all():
         key = (

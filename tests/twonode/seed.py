@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 REMINDER_PROCEDURE = "1.004873"  # 3 working days, officer's step, leader's approval
-UPLOAD_PROCEDURE = "1.000894"  # marriage: two mandatory papers, filed online
+# The marital status certificate again: two mandatory papers, filed online, and
+# no online form, so its declaration (paper 0) is an upload.
+UPLOAD_PROCEDURE = REMINDER_PROCEDURE
 # Due on Friday 4 December: due soon and a Form 04 prompt on Thursday 3 December,
 # due today on the 4th. The one received a week earlier is overdue on both days
 # (a digest for the leaders and the manager).

@@ -252,7 +252,7 @@ def test_a_paused_dossier_past_its_date_is_not_shown_late(
     ).content.decode()
     [row] = [
         tr
-        for tr in re.findall(r"<tr.*?</tr>", listing, re.S)
+        for tr in re.findall(r"<tr>\s*<td.*?</tr>", listing, re.S)
         if in_processing.code in tr
     ]
     assert "badge-paused" in row and "badge-overdue" not in row

@@ -25,7 +25,8 @@ def test_dashboard_counts_every_queue_in_one_query(
     client, demo, media, django_assert_max_num_queries, count
 ):
     """The clerk's dashboard: session (without Redis), user, second factor, one
-    statement for all eight counts; the header's agency comes from the cache."""
+    statement for the counts of all the clerk's queues; the header's agency comes
+    from the cache."""
     Dossier.objects.all().delete()
     make_dossiers(count, State.SUBMITTED)
     client.force_login(demo_user("clerk"))
@@ -33,7 +34,7 @@ def test_dashboard_counts_every_queue_in_one_query(
     with django_assert_max_num_queries(4) as captured:
         response = client.get(reverse("workspace:dashboard"))
     assert response.status_code == 200
-    assert response.context["counts"]["intake"] == count
+    assert response.context["counts"]["to_check"] == count
     assert sum("COUNT(" in query["sql"] for query in captured.captured_queries) == 1
     assert demo_user("clerk").agency.name in response.content.decode()
 
@@ -43,13 +44,14 @@ def test_worklist_reads_a_page_in_a_fixed_number_of_queries(
     client, demo, media, django_assert_max_num_queries, count
 ):
     """The worklist after its first visit: session (without Redis), user, second
-    factor, the page, and the assignees of the filter (the catalogue's choices and
-    the calendar are cached)."""
+    factor, the page, the counts of the queue tabs (one statement) and the
+    assignees of the filter (the catalogue's choices and the calendar are
+    cached)."""
     Dossier.objects.all().delete()
     make_dossiers(count, State.SUBMITTED)
     client.force_login(demo_user("clerk"))
     client.get(reverse("workspace:dossier_list"))
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("workspace:dossier_list"))
     content = response.content.decode()
     assert content.count('<span class="badge rounded-pill text-bg-info">') == min(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from audit import services as audit
 from dossiers import services, workflow
 from dossiers.action_forms import ActionForm
+from dossiers.interagency import internal_notes_visible_to
 from dossiers.models import CLOCK_RUNNING_STATES, Attachment, Dossier, State
 from dossiers.printing import (
     PdfUnavailable,
@@ -51,9 +52,15 @@ def _render_detail(
         "papers": papers,
         "results": results,
         "actions": [(a, bound.get(a.name) or a.form(dossier=dossier)) for a in actions],
+        # The one place where the desk judges the papers at intake, whether it
+        # then receives the dossier or asks for a supplement (Form 02).
         "can_check": dossier.state == State.SUBMITTED
-        and any(a.name == "receive" for a in actions),
-        "notes": dossier.internal_notes.select_related("author"),
+        and any(a.name in ("receive", "request_intake_supplement") for a in actions),
+        # What the desk's check found wrong: Form 02 at intake lists these.
+        "flagged_papers": [
+            p for p in papers if p["check"] and p["check"].verdict != "valid"
+        ],
+        "notes": internal_notes_visible_to(request.user, dossier),
         "note_form": forms.InternalNoteForm(),
         "now": timezone.now(),
         "clock_running": [str(state) for state in CLOCK_RUNNING_STATES],

@@ -1,17 +1,34 @@
-"""The dashboard, the worklist and the register (Form 07)."""
+"""The landing page with the role's queues, the worklist (with its bulk actions)
+and the register (Form 07)."""
+
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from accounts.models import Role
+from dossiers import services, workflow
 from dossiers.printing import (
     REGISTER_TEMPLATE,
     PdfUnavailable,
     pdf_response,
     render_pdf,
+)
+from dossiers.queues import (
+    AGENCY,
+    DAYS_LATE,
+    Queue,
+    agency_loads,
+    queue_counts,
+    queue_for,
+    queues_for,
+    working_days_late,
 )
 from dossiers.register import (
     CHUNK_SIZE,
@@ -23,8 +40,11 @@ from dossiers.register import (
     register_xlsx,
 )
 from dossiers.selectors import (
+    COUNT_CAP,
+    DEFAULT_SORT,
+    SORTS,
+    DueWindows,
     InvalidCursor,
-    dashboard_counts,
     due_windows,
     keyset_page,
     received_register,
@@ -42,13 +62,25 @@ REGISTER_PAGE_SIZE = 50
 
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The role's landing page: its queues with their counts (one statement) and,
+    for the manager, the load of each agency (one more)."""
     windows = due_windows(timezone.now())
     names = unit_names()
+    counts = queue_counts(request.user, windows)
+    loads = []
+    if request.user.role == Role.MANAGER:
+        loads = [
+            (load, names["agency"].get(load.agency_id, ""))
+            for load in agency_loads(request.user, windows)
+        ]
     return render(
         request,
         "workspace/dashboard.html",
         {
-            "counts": dashboard_counts(request.user, windows),
+            "queues": [(q, counts[q.name]) for q in queues_for(request.user)],
+            "counts": counts,
+            "count_cap": COUNT_CAP,
+            "loads": loads,
             "windows": windows,
             "agency_name": names["agency"].get(request.user.agency_id, ""),
             "department_name": names["department"].get(request.user.department_id),
@@ -56,25 +88,90 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass
+class WorklistView:
+    """What the worklist's rows need besides the dossiers (see worklist_cells)."""
+
+    windows: DueWindows
+    queue: Queue | None
+    sort: str
+    bulk: str
+    columns: frozenset[str] = frozenset()
+    agency_names: dict[int, str] = field(default_factory=dict)
+    days_late: dict[int, int] = field(default_factory=dict)
+    # The rows ticked in a bulk form sent back with errors stay ticked.
+    ticked: set[int] = field(default_factory=set)
+
+
+# The columns a user can sort by, and the sort each one's link starts with.
+SORTABLE = {"received": "received", "age": "age", "due": "due"}
+
+
 @staff_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
+    """The worklist: the user's dossiers, or one of their queues (``?queue=``),
+    filtered and sorted, a keyset page at a time. A POST does a bulk action on
+    the ticked rows (``bulk_act``) and comes back here."""
+    queue = None
+    queue_name = request.GET.get("queue", "")
+    if queue_name:
+        queue = queue_for(request.user, queue_name)
+        if queue is None:
+            raise Http404
+    if request.method == "POST":
+        return bulk_act(request, queue)
+    return _render_list(request, queue)
+
+
+def _render_list(
+    request: HttpRequest,
+    queue: Queue | None,
+    bulk_form: Any = None,
+    bulk_errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     windows = due_windows(timezone.now())
     form = forms.WorklistFilterForm(
         request.GET or None, user=request.user, soon_days=windows.soon_days
     )
     filters = form.worklist_filters() if form.is_valid() else {}
-    dossiers = worklist_rows(worklist(request.user, windows=windows, **filters))
+    sort = request.GET.get("sort", "")
+    if sort not in SORTS:
+        sort = queue.order if queue else DEFAULT_SORT
+    dossiers = worklist(request.user, windows=windows, sort=sort, **filters)
+    if queue is not None:
+        dossiers = queue.narrow(dossiers, request.user, windows)
+    dossiers = worklist_rows(dossiers)
     after = request.GET.get("after")
-    status = 200
     try:
-        rows, next_cursor = keyset_page(dossiers, after)
+        rows, next_cursor = keyset_page(dossiers, after, sort=sort)
     except InvalidCursor:
         # A hand-edited or truncated link: say so, and show the first page.
         messages.error(request, _("That page link is not valid; here is page 1."))
-        rows, next_cursor = keyset_page(dossiers, None)
+        rows, next_cursor = keyset_page(dossiers, None, sort=sort)
         after, status = None, 400
+    bulk = queue.bulk if queue else ""
+    view = WorklistView(windows, queue, sort, bulk)
+    if queue is not None:
+        view.columns = queue.columns
+        if AGENCY in queue.columns:
+            view.agency_names = unit_names()["agency"]
+        if DAYS_LATE in queue.columns:
+            late = working_days_late([r.current_due_at for r in rows], windows.now)
+            view.days_late = {r.pk: n for r, n in zip(rows, late, strict=True)}
+    if bulk and bulk_form is None:
+        bulk_form = forms.BULK_FORMS[bulk]()
+    elif bulk:
+        view.ticked = {
+            int(pk)
+            for pk, _sep, _version in (
+                value.partition(":") for value in request.POST.getlist("dossier")
+            )
+            if pk.isascii() and pk.isdecimal() and len(pk) <= 18
+        }
     params = request.GET.copy()
     params.pop("after", None)
+    counts = queue_counts(request.user, windows)
     context = {
         "form": form,
         "rows": rows,
@@ -82,8 +179,74 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         "params": params.urlencode(),
         "windows": windows,
         "first_page": not after,
+        "view": view,
+        "queue": queue,
+        "queues": [(q, counts[q.name]) for q in queues_for(request.user)],
+        "count_cap": COUNT_CAP,
+        "sort_links": _sort_links(params, sort),
+        "bulk_form": bulk_form,
+        "bulk_errors": bulk_errors or [],
+        "bulk_label": workflow.ACTIONS[bulk].label if bulk else "",
     }
     return render(request, "workspace/dossier_list.html", context, status=status)
+
+
+def _sort_links(params: QueryDict, sort: str) -> dict[str, dict[str, str]]:
+    """Each sortable column's link (the other direction when it is the sort in
+    force) and its ``aria-sort``."""
+    links = {}
+    for column, ascending in SORTABLE.items():
+        descending = f"-{ascending}"
+        query = params.copy()
+        if sort == ascending:
+            query["sort"], state, arrow = descending, "ascending", "↑"
+        elif sort == descending:
+            query["sort"], state, arrow = ascending, "descending", "↓"
+        else:
+            query["sort"], state, arrow = ascending, "none", ""
+        links[column] = {"url": f"?{query.urlencode()}", "aria": state, "arrow": arrow}
+    return links
+
+
+def bulk_act(request: HttpRequest, queue: Queue | None) -> HttpResponse:
+    """One action on the ticked dossiers, each through its service; which were
+    done and which refused (and why) come back as messages."""
+    action = request.POST.get("action", "")
+    if action not in services.BULK_ACTIONS or queue is None or queue.bulk != action:
+        raise Http404
+    selection = forms.BulkSelectionForm(request.POST, limit=services.BULK_LIMIT)
+    form = forms.BULK_FORMS[action](request.POST)
+    if not (selection.is_valid() & form.is_valid()):
+        errors = list(selection.non_field_errors())
+        return _render_list(request, queue, form, errors, status=400)
+    outcome = services.dossier_bulk_act(
+        action=action,
+        selection=selection.cleaned_data["selection"],
+        actor=request.user,
+        **form.service_kwargs(),
+    )
+    label = workflow.ACTIONS[action].label
+    if outcome.done:
+        messages.success(
+            request,
+            ngettext(
+                "%(action)s: done for %(count)d dossier (%(codes)s).",
+                "%(action)s: done for %(count)d dossiers (%(codes)s).",
+                len(outcome.done),
+            )
+            % {
+                "action": label,
+                "count": len(outcome.done),
+                "codes": ", ".join(str(d) for d in outcome.done),
+            },
+        )
+    for refusal in outcome.refused:
+        messages.error(
+            request,
+            _("%(action)s: not done for %(dossier)s. %(reason)s")
+            % {"action": label, "dossier": refusal.dossier, "reason": refusal.reason},
+        )
+    return redirect(request.get_full_path())
 
 
 @staff_required

@@ -2,7 +2,8 @@
 
 Generates N dossiers (default 100 000) inside a transaction that is rolled back at
 the end, then times the staff worklist (first page and a deep keyset page), the
-dashboard counts, searches by code and by name, the public catalogue search and
+dashboard counts, each role's queues (first page, counts), searches by code and
+by name, the public catalogue search and
 the deadline arithmetic, printing median milliseconds, queries and peak memory.
 """
 
@@ -21,13 +22,16 @@ from django.utils import timezone
 from accounts.models import User
 from dossiers import deadlines
 from dossiers.models import Dossier, DossierStep, State
+from dossiers.queues import agency_loads, queue_counts, queues_for
 from dossiers.selectors import (
     dashboard_counts,
     due_windows,
     keyset_page,
     worklist,
+    worklist_rows,
 )
 from procedures.models import Agency, Procedure
+from procedures.search import fold
 from procedures.selectors import public_procedures
 from workcalendar.calendar import load_calendar
 
@@ -96,6 +100,7 @@ class Command(BaseCommand):
                 Dossier(
                     applicant_name=name,
                     applicant_id_number=f"{i:012d}",
+                    applicant_phone=f"09{i % 100_000_000:08d}",
                     procedure=procedure,
                     procedure_snapshot=snapshot_of[procedure.pk],
                     channel="online" if i % 3 else "counter",
@@ -134,6 +139,8 @@ class Command(BaseCommand):
         )
 
     def flush(self, batch: list[Dossier]) -> None:
+        for dossier in batch:  # bulk_create does not call save()
+            dossier.search_folded = dossier.folded_search_text()
         created = Dossier.objects.bulk_create(batch)
         steps = [
             DossierStep(
@@ -152,19 +159,86 @@ class Command(BaseCommand):
 
     def timed(self, label: str, run: Callable[[], Any]) -> None:
         durations, queries = [], 0
-        tracemalloc.start()
         for _ in range(self.repeat):
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 run()
                 durations.append((time.perf_counter() - started) * 1000)
             queries = len(captured)
+        # Memory in a run of its own: tracing every allocation slows Python down
+        # several times, which the timings above would otherwise include.
+        tracemalloc.start()
+        run()
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         self.stdout.write(
             f"{label:<44} {statistics.median(durations):9.1f} ms "
             f"{queries:4d} queries {peak / 1024:9.0f} KiB peak"
         )
+
+    def measure_search(self, clerk: User, manager: User, windows: Any) -> None:
+        """The search box (dossiers/search.py), every status, on a returned
+        dossier's details: a middle fragment of its code in lower case, its
+        applicant's name without accents (shared by about one dossier in 800 of
+        the generated ones), its ID number, its phone; a two-letter name start."""
+        sample = (
+            Dossier.objects.filter(state=State.RETURNED, code__isnull=False)
+            .exclude(applicant_phone="")
+            .order_by("-id")
+            .only("code", "applicant_name", "applicant_id_number", "applicant_phone")
+            .first()
+        )
+        if sample is None:
+            return
+        searches = [
+            ("code fragment", sample.code[8:-3].lower(), manager),
+            ("name, unaccented", fold(sample.applicant_name), manager),
+            ("name, unaccented, clerk", fold(sample.applicant_name), clerk),
+            ("ID number", sample.applicant_id_number, manager),
+            ("phone", sample.applicant_phone, manager),
+            ("phone fragment", sample.applicant_phone[-6:], manager),
+            ("two letters", fold(sample.applicant_name)[:2], clerk),
+        ]
+        for label, query, user in searches:
+            self.timed(
+                f"search, {label} '{query}'"[:44],
+                lambda query=query, user=user: keyset_page(
+                    worklist(user, windows=windows, query=query), None
+                ),
+            )
+
+    def measure_queues(self, windows: Any) -> None:
+        """Each role's queues (dossiers/queues.py): the first page of each, as the
+        worklist opens it, then the landing page's counts (one statement) and
+        the manager's per-agency load."""
+        for username in ("clerk", "officer", "leader", "manager"):
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                continue
+            for queue in queues_for(user):
+                self.timed(
+                    f"queue {queue.name}, {username}"[:44],
+                    lambda queue=queue, user=user: keyset_page(
+                        worklist_rows(
+                            queue.narrow(
+                                worklist(user, windows=windows, sort=queue.order),
+                                user,
+                                windows,
+                            )
+                        ),
+                        None,
+                        sort=queue.order,
+                    ),
+                )
+            self.timed(
+                f"queue counts, {username}",
+                lambda user=user: queue_counts(user, windows),
+            )
+            if username == "manager":
+                self.timed(
+                    "agency loads, manager",
+                    lambda user=user: agency_loads(user, windows),
+                )
 
     def measure(self, clerk: User) -> None:
         now = timezone.now()
@@ -177,9 +251,6 @@ class Command(BaseCommand):
             .first()
         )
         deep_cursor = f"{deep_row[0].isoformat()}|{deep_row[1]}" if deep_row else None
-        some_code = Dossier.objects.filter(code__contains="-B").values_list(
-            "code", flat=True
-        )[1234]
         self.stdout.write(
             f"{'measure':<44} {'median':>12} {'queries':>12} {'memory':>14}"
         )
@@ -197,21 +268,11 @@ class Command(BaseCommand):
                 worklist(manager, windows=windows, due="overdue"), None
             ),
         )
-        self.timed(
-            "worklist, search by dossier code",
-            lambda: keyset_page(
-                worklist(manager, windows=windows, query=some_code), None
-            ),
-        )
-        self.timed(
-            "worklist, search by applicant name",
-            lambda: keyset_page(
-                worklist(manager, windows=windows, query="Trần Thị Lan"), None
-            ),
-        )
+        self.measure_search(clerk, manager, windows)
         self.timed(
             "dashboard counts, manager", lambda: dashboard_counts(manager, windows)
         )
+        self.measure_queues(windows)
         self.timed(
             "public catalogue search 'dang ky'",
             lambda: list(public_procedures(query="dang ky")[:20]),

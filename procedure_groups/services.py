@@ -1,0 +1,219 @@
+"""Filing a group of linked procedures once at the counter, and reading the parent
+file's status (docs/interagency.md).
+
+The desk receives the group in one transaction: one parent file (one code, one
+PIN, one appointment date: the group's time from receipt) and, through the
+dossiers' own counter service, a child dossier per procedure at its competent
+agency, each with its own lifecycle, deadline and code. Each paper is handed over
+once: a paper several procedures ask for under the same name is one line of the
+combined list, recorded on every child that asks for it.
+"""
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from dossiers import deadlines
+from dossiers import services as dossier_services
+from dossiers.models import Dossier
+from dossiers.services import ApplicantDetails, ReceivedPaper
+from procedures.models import PublicationStatus
+from procedures.search import fold
+from workcalendar.calendar import calendar_for
+
+from . import rules
+from .models import GroupChild, GroupFiling, GroupMember, ProcedureGroup
+
+
+@dataclass
+class CombinedPaper:
+    """One line of the group's combined paper list, and where each member has it."""
+
+    name: str
+    mandatory: bool
+    # (member id, index of the paper in that member's procedure snapshot)
+    uses: list[tuple[int, int]] = field(default_factory=list)
+
+
+def group_members(group: ProcedureGroup) -> list[GroupMember]:
+    return list(
+        group.members.select_related("procedure__deciding_agency").prefetch_related(
+            "depends_on__procedure"
+        )
+    )
+
+
+def combined_papers(members: Sequence[GroupMember]) -> list[CombinedPaper]:
+    """Every paper of the members, each name once (accents and case ignored)."""
+    lines: dict[str, CombinedPaper] = {}
+    for member in members:
+        snapshot = dossier_services.snapshot_procedure(member.procedure)
+        for paper in snapshot["papers"]:
+            key = " ".join(fold(paper["name"]).split())
+            line = lines.setdefault(key, CombinedPaper(paper["name"], False))
+            line.mandatory = line.mandatory or bool(paper["mandatory"])
+            line.uses.append((member.pk, paper["index"]))
+    return list(lines.values())
+
+
+def _check_group(group: ProcedureGroup, members: Sequence[GroupMember]) -> None:
+    if group.status != PublicationStatus.PUBLISHED or not members:
+        raise ValidationError(_("This group of procedures is not open for filing."))
+    errors = group.route_errors(
+        [(m.pk, m.working_days, [d.pk for d in m.depends_on.all()]) for m in members]
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _prerequisites_first(members: Sequence[GroupMember]) -> list[GroupMember]:
+    """The members in their order, each after the members it needs (the group
+    has no cycle: ``_check_group``)."""
+    ordered: list[GroupMember] = []
+    placed: set[int] = set()
+    pending = list(members)
+    while pending:
+        ready = [m for m in pending if all(d.pk in placed for d in m.depends_on.all())]
+        for member in ready:
+            ordered.append(member)
+            placed.add(member.pk)
+        pending = [m for m in pending if m.pk not in placed]
+    return ordered
+
+
+@transaction.atomic
+def group_receive_at_counter(
+    *,
+    clerk: User,
+    group: ProcedureGroup,
+    details: ApplicantDetails,
+    received: dict[int, tuple[int, int, int]],
+    shared_answers: dict[str, Any] | None = None,
+    applicant: User | None = None,
+    at: datetime | None = None,
+) -> GroupFiling:
+    """The desk receives a group filed once: ``received`` maps each line of
+    ``combined_papers`` (its index) to the counts handed over (originals,
+    certified copies, copies). Every mandatory line must be there; a shared
+    answer must be one of the group's shared fields."""
+    at = at or timezone.now()
+    if clerk.role != Role.CLERK or clerk.agency_id is None:
+        raise ValidationError(_("Only a clerk of a receiving desk receives dossiers."))
+    members = group_members(group)
+    _check_group(group, members)
+    lines = combined_papers(members)
+    missing = [
+        line.name
+        for i, line in enumerate(lines)
+        if line.mandatory and sum(received.get(i, (0, 0, 0))) <= 0
+    ]
+    if missing:
+        raise ValidationError(
+            _("Every mandatory paper is needed, each once: missing %(papers)s.")
+            % {"papers": "; ".join(missing)}
+        )
+    shared_answers = dict(shared_answers or {})
+    keys = {f["key"] for f in group.shared_fields}
+    if set(shared_answers) - keys:
+        raise ValidationError(_("An answer is not one of the group's shared fields."))
+    calendar = calendar_for(at)
+    due = deadlines.due_for(
+        at,
+        deadlines.ProcessingTime(group.processing_time_days, deadlines.WORKING_DAYS),
+        calendar,
+    )
+    filing = GroupFiling.objects.create(
+        group=group,
+        code=dossier_services.issue_dossier_code(clerk.agency, at),
+        lookup_pin=f"{secrets.randbelow(10**6):06d}",
+        applicant=applicant,
+        applicant_name=details.name.strip(),
+        receiving_desk_id=clerk.agency_id,
+        answers=shared_answers,
+        papers=[
+            {
+                "name": line.name,
+                "originals": received[i][0],
+                "certified_copies": received[i][1],
+                "copies": received[i][2],
+            }
+            for i, line in enumerate(lines)
+            if sum(received.get(i, (0, 0, 0))) > 0
+        ],
+        received_at=at,
+        due_at=due,
+        received_by=clerk,
+    )
+    children: dict[int, Dossier] = {}
+    for member in _prerequisites_first(members):
+        papers = [
+            ReceivedPaper(index, line.name, *received[i])
+            for i, line in enumerate(lines)
+            if sum(received.get(i, (0, 0, 0))) > 0
+            for member_id, index in line.uses
+            if member_id == member.pk
+        ]
+        dossier = dossier_services.dossier_receive_at_counter(
+            clerk=clerk,
+            at=at,
+            procedure=member.procedure,
+            details=details,
+            applicant=applicant,
+            received=papers,
+            note=_("Filed with the group %(code)s (%(group)s).")
+            % {"code": filing.code, "group": group.name},
+        )
+        GroupChild.objects.create(filing=filing, member=member, dossier=dossier)
+        children[member.pk] = dossier
+        # What the child was filed with: the group, and the dossiers whose results
+        # it needs before the desk may transfer it (results chained).
+        waits_for = [children[before.pk].pk for before in member.depends_on.all()]
+        Dossier.objects.filter(pk=dossier.pk).update(
+            procedure_snapshot={
+                **dossier.procedure_snapshot,
+                "group": {"code": filing.code, "waits_for": waits_for},
+            }
+        )
+    return filing
+
+
+@dataclass(frozen=True)
+class ChildView:
+    """A child of a group file as its status page shows it."""
+
+    child: GroupChild
+    waiting_for: list[str]
+
+
+def filing_status(filing: GroupFiling) -> tuple[str, list[ChildView]]:
+    """The parent's status (``rules.parent_status``) and each child with the
+    procedures whose results it still waits for (a result feeds the next)."""
+    children = list(
+        filing.children.select_related(
+            "dossier__procedure", "member__procedure"
+        ).prefetch_related("member__depends_on__procedure")
+    )
+    state_by_member = {c.member_id: c.dossier.state for c in children}
+    status = rules.parent_status(
+        [rules.ChildState(c.dossier.state, c.member.result_required) for c in children]
+    )
+    views = [
+        ChildView(
+            child=c,
+            waiting_for=[
+                before.procedure.display_name
+                for before in c.member.depends_on.all()
+                if state_by_member.get(before.pk) not in ("result_ready", "returned")
+            ],
+        )
+        for c in children
+    ]
+    return status, views
