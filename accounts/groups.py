@@ -24,18 +24,27 @@ CATALOGUE_ADMINISTRATOR_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("procedures", "routestep"): ALL,
     ("workcalendar", "calendarexception"): ALL,
     ("accounts", "user"): ("view", "add", "change"),
+    # Groups of linked procedures filed once (inter-agency one-stop).
+    ("procedure_groups", "proceduregroup"): ALL,
+    ("procedure_groups", "groupmember"): ALL,
 }
 
 
-def sync_catalogue_administrators(apps: Apps = global_apps) -> Group:
+def sync_catalogue_administrators(
+    apps: Apps = global_apps,
+    granted: dict[tuple[str, str], tuple[str, ...]] | None = None,
+) -> Group:
     """Create the "Catalogue administrators" group, or reset its permissions to
-    exactly the list above. ``apps`` is a migration's historical registry there."""
+    exactly ``granted`` (the list above unless a migration passes the list of its
+    time). ``apps`` is a migration's historical registry there."""
+    if granted is None:
+        granted = CATALOGUE_ADMINISTRATOR_PERMISSIONS
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     group, _ = group_model.objects.get_or_create(name=CATALOGUE_ADMINISTRATORS)
     wanted = {
         (app_label, f"{action}_{model}")
-        for (app_label, model), actions in CATALOGUE_ADMINISTRATOR_PERMISSIONS.items()
+        for (app_label, model), actions in granted.items()
         for action in actions
     }
     permissions = [

@@ -382,6 +382,25 @@ class LogSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class AgencyTransferSerializer(serializers.Serializer):
+    """One hand-off between the agencies of an inter-agency route (read only)."""
+
+    kind = serializers.ChoiceField(
+        choices=["transfer", "return"],
+        help_text=_("A transfer to the next agency, or a return to the sender."),
+    )
+    from_agency = AgencyRefSerializer()
+    to_agency = AgencyRefSerializer()
+    from_step = serializers.IntegerField(source="from_position")
+    to_step = serializers.IntegerField(source="to_position")
+    at = serializers.DateTimeField(source="sent_at")
+    due_at = serializers.DateTimeField(
+        help_text=_("When the receiving agency's share of the route is due.")
+    )
+    note = serializers.CharField()
+    sent_by = serializers.CharField(source="sent_by.username", allow_null=True)
+
+
 class StaffDossierDetailSerializer(StaffDossierSerializer):
     applicant_id_number = serializers.CharField()
     applicant_phone = serializers.CharField()
@@ -399,6 +418,12 @@ class StaffDossierDetailSerializer(StaffDossierSerializer):
     papers = DossierPaperSerializer(many=True, source="paper_files")
     steps = StepSerializer(many=True, source="steps.all")
     transitions = LogSerializer(many=True, source="transitions.all")
+    agency_transfers = AgencyTransferSerializer(
+        many=True,
+        source="agency_transfers.all",
+        read_only=True,
+        help_text=_("The hand-offs between agencies (empty for one agency's route)."),
+    )
     actions = serializers.ListField(
         source="allowed_actions",
         child=serializers.CharField(),

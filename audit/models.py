@@ -27,6 +27,8 @@ class Action(models.TextChoices):
     FORM_PRINTED = "form_printed", _("Form printed")
     AUDIT_EXPORTED = "audit_exported", _("Audit trail exported")
     AUDIT_PURGED = "audit_purged", _("Old audit events purged")
+    COMPLAINT_FILED = "complaint_filed", _("Complaint filed")
+    COMPLAINT_ANSWERED = "complaint_answered", _("Complaint answered")
 
 
 class AppendOnlyError(Exception):

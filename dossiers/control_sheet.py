@@ -103,6 +103,15 @@ class _Replay:
     def read(self, log: TransitionLog) -> Handoff | None:
         actor = str(log.actor) if log.actor_id else ""
         source, target = log.from_state, log.to_state
+        if log.transition == "linked_result":
+            # A group's linked result arrived (dossiers/services/group_results.py).
+            return self._line(
+                log,
+                giver=Party(_("Linked dossier of the group"), actor),
+                receiver=self.desk,
+                step=None,
+                note=log.note,
+            )
         if source == State.RECEIVED and target == State.PROCESSING:
             self.position = 0
             return self._line(

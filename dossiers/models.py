@@ -228,6 +228,26 @@ prerequisite_results_ready.reason = _(  # type: ignore[attr-defined]
 )
 
 
+def group_results_ready(dossier: "Dossier") -> bool:
+    """A group whose results are collected together (docs/interagency.md): the
+    group service records in ``group.collect_with`` every dossier whose result
+    the group requires; none is handed back before all of them have it."""
+    together = (dossier.procedure_snapshot.get("group") or {}).get("collect_with")
+    if not together:
+        return True
+    return not (
+        Dossier.objects.filter(pk__in=together)
+        .exclude(state__in=[State.RESULT_READY, State.RETURNED])
+        .exists()
+    )
+
+
+group_results_ready.reason = _(  # type: ignore[attr-defined]
+    "The results of this group of linked procedures are collected together: hand "
+    "them back once every result the group requires is ready."
+)
+
+
 def filed_at_counter(dossier: "Dossier") -> bool:
     return dossier.channel != Channel.ONLINE
 
@@ -390,6 +410,15 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    clock_started_at = models.DateTimeField(
+        _("clock started"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A dossier of a group waiting for a linked result: when that result "
+            "arrived and its processing time started (empty: from receipt)."
+        ),
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome.choices, blank=True
@@ -510,6 +539,18 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("dossiers:detail", kwargs={"pk": self.pk})
+
+    @property
+    def awaits_linked_result(self) -> bool:
+        """Filed with a group and waiting for a result it needs: its processing
+        time has not started (dossiers/services/group_results.py)."""
+        group = (self.procedure_snapshot or {}).get("group") or {}
+        return bool(group.get("waits_for")) and self.clock_started_at is None
+
+    @property
+    def linked_inputs(self) -> list["Attachment"]:
+        """Results of linked dossiers of its group passed on to it as papers."""
+        return [a for a in self.attachments.all() if a.source_dossier_id]
 
     def folded_search_text(self) -> str:
         """What ``search_folded`` holds for this row's applicant fields (also for
@@ -696,6 +737,13 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def _start_clock(self, *, code: str, at: datetime, due: datetime) -> None:
         self._give_code(code)
         self.received_at = at
+        if self.awaits_linked_result:
+            # A group's dossier needing another's result: no due date until it
+            # arrives (dossiers/services/group_results.py); arrived already, the
+            # clock starts now.
+            if not prerequisite_results_ready(self):
+                return
+            self.clock_started_at = at
         self.due_at = due
         self.current_due_at = due
 
@@ -869,6 +917,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.RESULT_READY,
         target=State.RETURNED,
+        conditions=[group_results_ready],
         permission=is_desk_clerk,
     )
     def return_result(
@@ -1040,6 +1089,15 @@ class Attachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    source_dossier = models.ForeignKey(
+        Dossier,
+        verbose_name=_("from the linked dossier"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A result of a linked dossier of the group, passed on as a paper."),
+    )
 
     class Meta:
         verbose_name = _("attachment")

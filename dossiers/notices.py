@@ -11,6 +11,7 @@ notice exists exactly when the change committed. After commit, the task in
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.urls import reverse
 from notifications import delivery
 from notifications.channels import Message
 
-from .models import TransitionLog, TransitionNotice
+from .models import Dossier, TransitionLog, TransitionNotice
 
 # Seeding history (demo data, imports) replays transitions that happened long ago;
 # the applicants must not be told about them again.
@@ -37,29 +38,38 @@ def notifications_muted() -> Iterator[None]:
         _notifications_muted.reset(token)
 
 
-def record_transition_notice(log: TransitionLog) -> TransitionNotice | None:
-    """Record the applicant's notice of ``log``; None when muted or unreachable."""
-    if _notifications_muted.get():
-        return None
-    dossier = log.dossier
+def applicant_recipient(dossier: Dossier, audience: str) -> dict[str, Any] | None:
+    """The fields of a notice to ``dossier``'s applicant (their account, name,
+    e-mail, phone and language; the dossier's own contact details first), or None
+    when no channel of ``audience`` reaches them."""
     account = dossier.applicant
     email = dossier.applicant_email or getattr(account, "email", "")
     phone = dossier.applicant_phone or getattr(account, "phone", "")
     if not delivery.reachable(
-        settings.NOTICE_CHANNELS[TransitionNotice.audience],
+        settings.NOTICE_CHANNELS[audience],
         has_account=account is not None,
         email=email,
         phone=phone,
     ):
         return None
+    return {
+        "recipient": account,
+        "recipient_name": dossier.applicant_name[:150],
+        "email": email,
+        "phone": phone[:20],
+        "language": dossier.applicant_language or "vi",
+    }
+
+
+def record_transition_notice(log: TransitionLog) -> TransitionNotice | None:
+    """Record the applicant's notice of ``log``; None when muted or unreachable."""
+    if _notifications_muted.get():
+        return None
+    recipient = applicant_recipient(log.dossier, TransitionNotice.audience)
+    if recipient is None:
+        return None
     return TransitionNotice.objects.create(
-        key=f"transition:{log.pk}",
-        log=log,
-        recipient=account,
-        recipient_name=dossier.applicant_name[:150],
-        email=email,
-        phone=phone[:20],
-        language=dossier.applicant_language or "vi",
+        key=f"transition:{log.pk}", log=log, **recipient
     )
 
 

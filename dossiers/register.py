@@ -109,7 +109,7 @@ def register_rows(
             number=number,
             code=dossier.code or "",
             procedure=dossier.procedure_name or "",
-            applicant=dossier.applicant_name,
+            applicant=register_applicant(dossier),
             address=dossier.applicant_address,
             phone=dossier.applicant_phone,
             deciding_agency=dossier.deciding_agency.name,
@@ -122,6 +122,28 @@ def register_rows(
             state=states.get(dossier.state, dossier.state),
             extended_due_at=dossier.extended_due_at,
         )
+
+
+def register_applicant(dossier: Dossier) -> str:
+    """The form's one column "name of the person or organisation": the
+    organisation a dossier was filed for, with its tax code, then who filed it.
+
+    One column rather than a new one, because Form 07 has a single column for the
+    person or organisation the dossier is about; the filer stays beside it, as
+    the desk hands the result to them.
+    """
+    if not dossier.organisation_name:
+        return dossier.applicant_name
+    organisation = dossier.organisation_name
+    if dossier.organisation_tax_code:
+        organisation = _("%(organisation)s (tax code %(tax_code)s)") % {
+            "organisation": organisation,
+            "tax_code": dossier.organisation_tax_code,
+        }
+    return _("%(organisation)s, filed by: %(applicant)s") % {
+        "organisation": organisation,
+        "applicant": dossier.applicant_name,
+    }
 
 
 def in_groups(rows: Iterable[RegisterRow], size: int) -> Iterator[list[RegisterRow]]:

@@ -422,7 +422,13 @@ def staff_dossier(user: Any, pk: int) -> Dossier:
                 "transitions",
                 queryset=TransitionLog.objects.select_related("actor"),
             ),
-            "attachments",
+            # A linked result passed on names the dossier it came from.
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.select_related("source_dossier").defer(
+                    "source_dossier__procedure_snapshot", "source_dossier__answers"
+                ),
+            ),
             "pauses",
             "supplement_requests",
         )
@@ -563,6 +569,8 @@ REGISTER_FIELDS = (
     "applicant_name",
     "applicant_address",
     "applicant_phone",
+    "organisation_name",
+    "organisation_tax_code",
     "received_at",
     "due_at",
     "extended_due_at",

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.network import client_ip
 
-from .models import CLOCK_RUNNING_STATES, Dossier, State
+from .models import CLOCK_RUNNING_STATES, Dossier, DossierStep, State
 
 NEXT_STEP = {
     State.SUBMITTED: _("The desk is checking the dossier."),
@@ -60,6 +60,28 @@ class PublicStatus:
     overdue: bool = False
     # The date Form 04 (apology and extension) set, if one was issued.
     extended_to: datetime | None = None
+    # An inter-agency dossier being processed: the agency holding it now (its
+    # name only; docs/interagency.md).
+    held_by: str = ""
+
+
+# States in which a route step holds the dossier.
+HELD_STATES = (State.PROCESSING, State.AWAITING_SUPPLEMENT)
+
+
+def holding_agency(dossier: Dossier) -> str:
+    """The name of the agency whose step holds an inter-agency dossier now, or
+    "" (one query, only for such a dossier while a step holds it)."""
+    if not dossier.crosses_agencies or dossier.state not in HELD_STATES:
+        return ""
+    name = (
+        DossierStep.objects.filter(
+            dossier_id=dossier.pk, position=dossier.current_step_index
+        )
+        .values_list("agency__name", flat=True)
+        .first()
+    )
+    return name or ""
 
 
 def public_status(dossier: Dossier, now: datetime | None = None) -> PublicStatus:
@@ -79,6 +101,7 @@ def public_status(dossier: Dossier, now: datetime | None = None) -> PublicStatus
         next_step=str(NEXT_STEP.get(dossier.state, "")),
         overdue=overdue,
         extended_to=dossier.extended_due_at,
+        held_by=holding_agency(dossier),
     )
 
 
@@ -237,6 +260,7 @@ def find_by_code(request: HttpRequest, code: str, pin: str) -> Lookup:
             "decided_at",
             "channel",
             "extended_due_at",
+            "crosses_agencies",
         )
         .first()
     )

@@ -1,7 +1,8 @@
-"""Admin of satisfaction ratings and their criteria. Ratings are evidence for the
-centre's indicators, so nobody adds, edits or deletes one here; they can be read
-and exported. Criteria are configured here: which are asked, in what order, and
-their Vietnamese and English wording."""
+"""Admin of satisfaction ratings, their criteria and complaints. Ratings are
+evidence for the centre's indicators, so nobody adds, edits or deletes one here;
+they can be read and exported. Criteria are configured here: which are asked, in
+what order, and their Vietnamese and English wording. Complaints, evidence too,
+are answered by managers in the workspace and only read here."""
 
 import threading
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exports.spreadsheets import csv_response, safe_cell
 
-from .models import Rating, RatingCriterion, all_criteria
+from .models import Complaint, ComplaintNotice, Rating, RatingCriterion, all_criteria
 
 _request_local = threading.local()
 
@@ -142,3 +143,37 @@ class RatingAdmin(admin.ModelAdmin):
 
         ratings = queryset.select_related("dossier").order_by("created_at", "pk")
         return csv_response(headings, ratings.iterator(), cells, "danh-gia-hai-long")
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = ("dossier", "subject", "status", "via", "created_at", "answered_at")
+    list_filter = ("status", "via", "created_at")
+    search_fields = ("dossier__code", "subject")
+    list_select_related = ("dossier",)
+    readonly_fields = [f.name for f in Complaint._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ComplaintNotice)
+class ComplaintNoticeAdmin(admin.ModelAdmin):
+    list_display = ("key", "recipient_name", "status", "attempts", "sent_at")
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in ComplaintNotice._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

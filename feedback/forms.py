@@ -62,3 +62,37 @@ class PublicRatingForm(RatingForm):
         self.fields["pin"].widget.attrs.update(
             {"autocomplete": "off", "inputmode": "numeric"}
         )
+
+
+class ComplaintForm(forms.Form):
+    """A complaint or recommendation about the handling of a dossier."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    text = forms.CharField(
+        label=_("What happened, and what do you recommend?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class PublicComplaintForm(ComplaintForm):
+    """The complaint form for applicants without an account: code and PIN first."""
+
+    code = forms.CharField(label=_("Dossier code"), max_length=64)
+    pin = forms.CharField(label=_("Lookup PIN"), max_length=8)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["code", "pin"])
+        self.fields["code"].widget.attrs["autocomplete"] = "off"
+        self.fields["pin"].widget.attrs.update(
+            {"autocomplete": "off", "inputmode": "numeric"}
+        )
+
+
+class ComplaintAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer to the applicant"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from notifications.models import Delivery
+
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 LOWEST_SCORE, HIGHEST_SCORE = 1, 5
 # A rating whose average score is below this counts as dissatisfied.
@@ -192,3 +194,86 @@ class Rating(models.Model):
                 self.scores.items(), key=lambda item: order.get(item[0], len(order))
             )
         ]
+
+
+class Complaint(models.Model):
+    """A complaint or recommendation (phản ánh, kiến nghị) about the handling of
+    one dossier, filed by its applicant and answered by a manager of the centre.
+
+    The row is its own record of who filed and who answered, and when; it is
+    never deleted (evidence for the satisfaction indicator, docs/indicators.md).
+    """
+
+    class Via(models.TextChoices):
+        ACCOUNT = "account", _("From the applicant's account")
+        LOOKUP = "lookup", _("With the dossier code and lookup PIN")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting an answer")
+        ANSWERED = "answered", _("Answered")
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    text = models.TextField(_("content"))
+    via = models.CharField(_("filed"), max_length=10, choices=Via.choices)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="complaint_status"),
+            models.Index(fields=["created_at"], name="complaint_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open", answered_at__isnull=True)
+                | models.Q(status="answered", answered_at__isnull=False),
+                name="complaint_answered_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} · {self.subject}"
+
+
+class ComplaintNotice(Delivery):
+    """The applicant's notice of the answer to their complaint."""
+
+    complaint = models.OneToOneField(
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.CASCADE,
+        related_name="notice",
+    )
+
+    class Meta:
+        verbose_name = _("complaint answer notice")
+        verbose_name_plural = _("complaint answer notices")

@@ -1,15 +1,21 @@
-"""Recording a satisfaction rating, once per returned dossier."""
+"""Recording a satisfaction rating, once per returned dossier; filing and
+answering complaints about a dossier."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
+from audit.models import Action
 from dossiers.models import Dossier, State
 from dossiers.rules import is_own_applicant
 
-from .models import HIGHEST_SCORE, LOWEST_SCORE, Rating, active_criteria
+from . import notices
+from .models import HIGHEST_SCORE, LOWEST_SCORE, Complaint, Rating, active_criteria
+from .selectors import complaint_in_scope
 
 
 @transaction.atomic
@@ -64,3 +70,107 @@ def rating_submit(
 
 def rating_of(dossier: Dossier) -> Rating | None:
     return Rating.objects.filter(dossier=dossier).first()
+
+
+# --- complaints (phản ánh, kiến nghị) -------------------------------------------
+
+# An applicant may keep this many complaints about one dossier waiting for an
+# answer; more is a flood, not a complaint (the public form is rate limited too).
+MAX_OPEN_COMPLAINTS = 3
+
+
+@transaction.atomic
+def complaint_file(
+    *,
+    dossier: Dossier,
+    subject: str,
+    text: str,
+    actor: Any = None,
+) -> Complaint:
+    """File a complaint about a dossier sent to the centre.
+
+    ``actor`` is the logged-in applicant, or None when it comes from the public
+    form (the caller has checked the code and lookup PIN). The dossier's row is
+    locked so two submissions cannot both pass the open-complaint limit.
+    """
+    if actor is not None and not is_own_applicant(dossier, actor):
+        raise PermissionDenied(_("Only the dossier's applicant can complain about it."))
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if dossier.state == State.DRAFT:
+        raise ValidationError(
+            _("A complaint can be filed once the dossier has been sent."),
+            code="draft",
+        )
+    subject, text = subject.strip(), text.strip()
+    if not subject or not text:
+        raise ValidationError(
+            _("Give the complaint a subject and describe it."), code="empty"
+        )
+    waiting = Complaint.objects.filter(
+        dossier=dossier, status=Complaint.Status.OPEN
+    ).count()
+    if waiting >= MAX_OPEN_COMPLAINTS:
+        raise ValidationError(
+            _(
+                "This dossier already has %(count)d complaints awaiting an answer. "
+                "Please wait for the centre's answer."
+            )
+            % {"count": waiting},
+            code="too_many_open",
+        )
+    complaint = Complaint.objects.create(
+        dossier=dossier,
+        subject=subject,
+        text=text,
+        via=Complaint.Via.ACCOUNT if actor is not None else Complaint.Via.LOOKUP,
+        filed_by=actor,
+    )
+    # Who and when, in the audit trail too (the public form has no account).
+    audit.record(
+        None,
+        Action.COMPLAINT_FILED,
+        actor=actor,
+        actor_label="" if actor is not None else "code + PIN",
+        obj=complaint,
+        dossier=dossier,
+        details={"via": complaint.via},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_answer(*, complaint: Complaint, actor: Any, answer: str) -> Complaint:
+    """Answer an open complaint as a manager whose scope covers its dossier; the
+    applicant is told after commit (in the app, by e-mail, by SMS)."""
+    if not complaint_in_scope(actor, complaint.pk):
+        raise PermissionDenied(_("Only a manager of the centre can answer complaints."))
+    complaint = (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("dossier__applicant")
+        .get(pk=complaint.pk)
+    )
+    if complaint.status != Complaint.Status.OPEN:
+        raise ValidationError(
+            _("This complaint has already been answered."), code="answered"
+        )
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError(_("Write the answer."), code="empty")
+    complaint.status = Complaint.Status.ANSWERED
+    complaint.answer = answer
+    complaint.answered_by = actor
+    complaint.answered_at = timezone.now()
+    complaint.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+    audit.record(
+        None,
+        Action.COMPLAINT_ANSWERED,
+        actor=actor,
+        obj=complaint,
+        dossier=complaint.dossier,
+    )
+    notice = notices.record_answer_notice(complaint)
+    if notice is not None:
+        from .tasks import send_complaint_notice  # the task imports notices only
+
+        send_complaint_notice.delay_on_commit(notice.pk)
+    return complaint

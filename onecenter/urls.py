@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("procedures/", include("procedures.urls")),
     path("staff/", include("workspace.urls")),
+    path("staff/complaints/", include("feedback.staff_urls")),
     path("", include("reports.urls")),
     path("", include("dossiers.urls")),
     path("", include("procedure_groups.urls")),

@@ -7,3 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class ProcedureGroupsConfig(AppConfig):
     name = "procedure_groups"
     verbose_name = _("Groups of linked procedures")
+
+    def ready(self) -> None:
+        # The "groups" list of the catalogue file (procedures.catalogue_io).
+        from . import catalogue  # noqa: F401

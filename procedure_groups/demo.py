@@ -33,7 +33,12 @@ BIRTH_GROUP_FIELDS = [
 
 
 def seed_groups() -> ProcedureGroup | None:
-    """Create or refresh the demo group; nothing when its procedures are absent."""
+    """Create or refresh the demo groups (the death-registration group too,
+    ``demo_death``); returns the birth group, nothing when its procedures are
+    absent."""
+    from .demo_death import seed_death_group
+
+    seed_death_group()
     procedures = {
         p.code: p
         for p in Procedure.objects.filter(

@@ -41,6 +41,15 @@ class ProcedureGroup(models.Model):
     )
     legal_basis = models.TextField(_("legal basis"), blank=True)
     sources = models.TextField(_("sources"), blank=True)
+    results_together = models.BooleanField(
+        _("results collected together"),
+        default=False,
+        help_text=_(
+            "Unticked: each result is handed back as soon as it is ready (one by "
+            "one). Ticked: the desk hands back no result of a group file until "
+            "every result the group requires is ready."
+        ),
+    )
     status = models.CharField(
         _("publication status"),
         max_length=12,
@@ -180,8 +189,17 @@ class GroupFiling(models.Model):
         on_delete=models.PROTECT,
         related_name="filings",
     )
-    code = models.CharField(_("dossier code"), max_length=64, unique=True)
-    lookup_pin = models.CharField(_("lookup PIN"), max_length=8)
+    # Empty while a citizen's online filing is a draft; issued on submitting.
+    code = models.CharField(
+        _("dossier code"), max_length=64, unique=True, null=True, blank=True
+    )
+    lookup_pin = models.CharField(_("lookup PIN"), max_length=8, blank=True)
+    channel = models.CharField(
+        _("channel"),
+        max_length=10,
+        choices=[("counter", _("At the counter")), ("online", _("Online"))],
+        default="counter",
+    )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("applicant account"),
@@ -204,14 +222,19 @@ class GroupFiling(models.Model):
         blank=True,
         help_text=_("The combined list as handed over, each paper once (Form 01)."),
     )
-    received_at = models.DateTimeField(_("received"))
-    due_at = models.DateTimeField(_("appointment"))
+    # Online: the system's receipt on submitting; empty while a draft.
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    due_at = models.DateTimeField(_("appointment"), null=True, blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("received by"),
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty for a group filed online."),
     )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("group file")
@@ -219,7 +242,11 @@ class GroupFiling(models.Model):
         ordering = ["-received_at", "-id"]
 
     def __str__(self) -> str:
-        return self.code
+        return self.code or str(_("draft"))
+
+    @property
+    def is_draft(self) -> bool:
+        return self.code is None
 
 
 class GroupChild(models.Model):

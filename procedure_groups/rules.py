@@ -60,12 +60,14 @@ def longest_chain_days(
 
 
 # The parent file's status, as the public tracking reads it.
+SUBMITTED = "submitted"
 IN_PROGRESS = "in_progress"
 WAITING_FOR_APPLICANT = "waiting_for_applicant"
 RESULTS_READY = "results_ready"
 COMPLETED = "completed"
 ENDED = "ended"
 STATUS_LABELS = {
+    SUBMITTED: _("Submitted online: the desk checks the papers"),
     IN_PROGRESS: _("Being processed"),
     WAITING_FOR_APPLICANT: _("Waiting for the applicant's supplement"),
     RESULTS_READY: _("Results ready to collect"),
@@ -76,6 +78,8 @@ STATUS_LABELS = {
 _WAITING = {"supplement_requested", "awaiting_supplement"}
 _WITH_RESULT = {"result_ready", "returned"}
 _ENDED = {"refused", "stopped", "withdrawn"}
+# Filed online, not yet received by the desk.
+_AT_DESK = {"draft", "submitted"}
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,8 @@ def parent_status(children: Sequence[ChildState]) -> str:
     returned (the group says which results suffice: ``required``), its results are
     ready when each of them has a result; a refused, stopped or withdrawn required
     child ends the group; otherwise it waits for the applicant while any child
-    does, and is being processed.
+    does; filed online and not yet received it is submitted; otherwise it is
+    being processed.
     """
     required = [c for c in children if c.required] or list(children)
     if any(c.state in _ENDED for c in required):
@@ -104,4 +109,6 @@ def parent_status(children: Sequence[ChildState]) -> str:
         return RESULTS_READY
     if any(c.state in _WAITING for c in children):
         return WAITING_FOR_APPLICANT
+    if children and all(c.state in _AT_DESK for c in children):
+        return SUBMITTED
     return IN_PROGRESS

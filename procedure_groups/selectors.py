@@ -42,3 +42,15 @@ def published_groups() -> QuerySet[ProcedureGroup]:
     return ProcedureGroup.objects.filter(status=PublicationStatus.PUBLISHED).order_by(
         "name"
     )
+
+
+def applicant_group_filings(user: Any) -> QuerySet[GroupFiling]:
+    """The group files a citizen filed online or was received for: their own only."""
+    if not getattr(user, "is_authenticated", False):
+        return GroupFiling.objects.none()
+    return (
+        GroupFiling.objects.filter(applicant=user)
+        .select_related("group")
+        .prefetch_related("children__dossier", "children__member")
+        .order_by("-created_at", "-id")
+    )

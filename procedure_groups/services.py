@@ -64,7 +64,7 @@ def combined_papers(members: Sequence[GroupMember]) -> list[CombinedPaper]:
     return list(lines.values())
 
 
-def _check_group(group: ProcedureGroup, members: Sequence[GroupMember]) -> None:
+def check_group(group: ProcedureGroup, members: Sequence[GroupMember]) -> None:
     if group.status != PublicationStatus.PUBLISHED or not members:
         raise ValidationError(_("This group of procedures is not open for filing."))
     errors = group.route_errors(
@@ -74,9 +74,9 @@ def _check_group(group: ProcedureGroup, members: Sequence[GroupMember]) -> None:
         raise ValidationError(errors)
 
 
-def _prerequisites_first(members: Sequence[GroupMember]) -> list[GroupMember]:
+def prerequisites_first(members: Sequence[GroupMember]) -> list[GroupMember]:
     """The members in their order, each after the members it needs (the group
-    has no cycle: ``_check_group``)."""
+    has no cycle: ``check_group``)."""
     ordered: list[GroupMember] = []
     placed: set[int] = set()
     pending = list(members)
@@ -108,7 +108,7 @@ def group_receive_at_counter(
     if clerk.role != Role.CLERK or clerk.agency_id is None:
         raise ValidationError(_("Only a clerk of a receiving desk receives dossiers."))
     members = group_members(group)
-    _check_group(group, members)
+    check_group(group, members)
     lines = combined_papers(members)
     missing = [
         line.name
@@ -124,16 +124,9 @@ def group_receive_at_counter(
     keys = {f["key"] for f in group.shared_fields}
     if set(shared_answers) - keys:
         raise ValidationError(_("An answer is not one of the group's shared fields."))
-    calendar = calendar_for(at)
-    due = deadlines.due_for(
-        at,
-        deadlines.ProcessingTime(group.processing_time_days, deadlines.WORKING_DAYS),
-        calendar,
-    )
     filing = GroupFiling.objects.create(
         group=group,
-        code=dossier_services.issue_dossier_code(clerk.agency, at),
-        lookup_pin=f"{secrets.randbelow(10**6):06d}",
+        **parent_identity(group, clerk.agency, at),
         applicant=applicant,
         applicant_name=details.name.strip(),
         receiving_desk_id=clerk.agency_id,
@@ -148,12 +141,10 @@ def group_receive_at_counter(
             for i, line in enumerate(lines)
             if sum(received.get(i, (0, 0, 0))) > 0
         ],
-        received_at=at,
-        due_at=due,
         received_by=clerk,
     )
     children: dict[int, Dossier] = {}
-    for member in _prerequisites_first(members):
+    for member in prerequisites_first(members):
         papers = [
             ReceivedPaper(index, line.name, *received[i])
             for i, line in enumerate(lines)
@@ -172,17 +163,68 @@ def group_receive_at_counter(
             % {"code": filing.code, "group": group.name},
         )
         GroupChild.objects.create(filing=filing, member=member, dossier=dossier)
-        children[member.pk] = dossier
-        # What the child was filed with: the group, and the dossiers whose results
-        # it needs before the desk may transfer it (results chained).
-        waits_for = [children[before.pk].pk for before in member.depends_on.all()]
-        Dossier.objects.filter(pk=dossier.pk).update(
-            procedure_snapshot={
-                **dossier.procedure_snapshot,
-                "group": {"code": filing.code, "waits_for": waits_for},
-            }
-        )
+        chain_child(filing, member, dossier, children)
+    collect_results_together(filing)
     return filing
+
+
+def collect_results_together(filing: GroupFiling) -> None:
+    """A group whose results are collected together: each child records the
+    dossiers whose results the group requires, and the desk hands back none
+    before all of them are ready (``dossiers.models.group_results_ready``)."""
+    if not filing.group.results_together:
+        return
+    children = list(filing.children.select_related("member"))
+    required = [c.dossier_id for c in children if c.member.result_required]
+    for child in children:
+        snapshot = Dossier.objects.values_list("procedure_snapshot", flat=True).get(
+            pk=child.dossier_id
+        )
+        group = {**snapshot.get("group", {}), "collect_with": required}
+        Dossier.objects.filter(pk=child.dossier_id).update(
+            procedure_snapshot={**snapshot, "group": group}
+        )
+
+
+def parent_identity(group: ProcedureGroup, desk: Any, at: datetime) -> dict[str, Any]:
+    """The parent file's one code (the desk's running number, the dossiers'
+    counter), its lookup PIN and its one appointment: the group's time from
+    receipt. The same for a group received at the counter and one filed online."""
+    due = deadlines.due_for(
+        at,
+        deadlines.ProcessingTime(group.processing_time_days, deadlines.WORKING_DAYS),
+        calendar_for(at),
+    )
+    return {
+        "code": dossier_services.issue_dossier_code(desk, at),
+        "lookup_pin": f"{secrets.randbelow(10**6):06d}",
+        "received_at": at,
+        "due_at": due,
+    }
+
+
+def chain_child(
+    filing: GroupFiling,
+    member: GroupMember,
+    dossier: Dossier,
+    children: dict[int, Dossier],
+) -> None:
+    """Record on a child what it was filed with: the group, and the dossiers whose
+    results it needs before the desk may transfer it (results chained).
+    ``children`` holds the members placed so far (``prerequisites_first``)."""
+    children[member.pk] = dossier
+    waits_for = [children[before.pk].pk for before in member.depends_on.all()]
+    snapshot = Dossier.objects.values_list("procedure_snapshot", flat=True).get(
+        pk=dossier.pk
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        procedure_snapshot={
+            **snapshot,
+            "group": {"code": filing.code, "waits_for": waits_for},
+        }
+    )
+    # Its clock waits for the results it needs (``pass_result_on`` starts it).
+    dossier_services.hold_for_linked_results(dossier.pk)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ transaction.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -42,6 +43,31 @@ class CatalogueImportError(Exception):
     def __init__(self, errors: list[str]):
         super().__init__(f"{len(errors)} problem(s) in the catalogue file")
         self.errors = errors
+
+
+@dataclass(frozen=True)
+class CatalogueSection:
+    """A list of the file owned by an app above the catalogue (e.g. ``groups``,
+    ``procedure_groups/catalogue.py``), registered from its ``AppConfig.ready``:
+    the catalogue itself knows nothing of it.
+
+    ``read(items, procedure_codes, error)`` validates the list (``error(where,
+    message)`` for each problem, ``procedure_codes`` every procedure known after
+    the file) and returns what to write; ``write(plan, actor)`` writes it after
+    the procedures, in the import's transaction. A file without the key leaves
+    what it describes unchanged."""
+
+    key: str
+    export: Callable[[], list[Any]]
+    read: Callable[[list[Any], set[str], Callable[[str, str], None]], Any]
+    write: Callable[[Any, User | None], None]
+
+
+SECTIONS: dict[str, CatalogueSection] = {}
+
+
+def register_section(section: CatalogueSection) -> None:
+    SECTIONS[section.key] = section
 
 
 def export_catalogue() -> str:
@@ -83,6 +109,8 @@ def export_catalogue() -> str:
         ],
         "procedures": [_export_procedure(p) for p in procedures],
     }
+    for key, section in SECTIONS.items():
+        document[key] = section.export()
     return json.dumps(document, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
 
 
@@ -167,6 +195,8 @@ class _Plan:
         default_factory=list
     )
     procedures: list[tuple[Procedure, dict[str, Any]]] = field(default_factory=list)
+    # What each registered section (``SECTIONS``) will write, by its key.
+    sections: dict[str, Any] = field(default_factory=dict)
 
 
 class _Validator:
@@ -197,7 +227,7 @@ class _Validator:
             raise CatalogueImportError(
                 [f"$: expected format '{FORMAT}' version {VERSION}"]
             )
-        for key in ("sectors", "agencies", "procedures"):
+        for key in ("sectors", "agencies", "procedures", *SECTIONS):
             if not isinstance(doc.get(key, []), list):
                 self.error(key, "must be a list")
         if self.errors:
@@ -210,6 +240,14 @@ class _Validator:
         self.read_sectors(doc.get("sectors", []))
         self.read_agencies(doc.get("agencies", []))
         self.read_procedures(doc.get("procedures", []))
+        procedure_codes = set(Procedure.objects.values_list("code", flat=True)) | {
+            p.code for p, _item in self.plan.procedures
+        }
+        for key, section in SECTIONS.items():
+            if key in doc:
+                self.plan.sections[key] = section.read(
+                    doc[key], procedure_codes, self.error
+                )
         if self.errors:
             raise CatalogueImportError(self.errors)
         return self.plan
@@ -550,4 +588,6 @@ def import_catalogue(document: Any, *, actor: User | None = None) -> dict[str, i
                 ),
                 working_days=Decimal(str(step["working_days"])),
             )
+    for key, section_plan in plan.sections.items():
+        SECTIONS[key].write(section_plan, actor)
     return {"created": created, "updated": updated}

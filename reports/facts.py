@@ -23,7 +23,7 @@ from dossiers.models import (
     State,
     TransitionLog,
 )
-from feedback.models import Rating, is_dissatisfied
+from feedback.models import Complaint, Rating, is_dissatisfied
 from workcalendar.calendar import load_calendar
 from workcalendar.types import OFFICE_TZ, WorkCalendar
 
@@ -42,6 +42,8 @@ COUNTERS = (
     "digitised",
     "rated",
     "satisfied",
+    "complaints",
+    "complained_after_rating",
 )
 # Closing a received dossier: it is no longer open.
 CLOSERS = ("returned", "denied", "stopped")
@@ -146,8 +148,8 @@ def tenths_bucket(tenths: int) -> str:
 
 def is_satisfied(scores: dict[str, int]) -> bool:
     """Not dissatisfied: the average of the criteria scored is 3 or more (the
-    rating's own rule, ``feedback.models.is_dissatisfied``). The system records no
-    complaints (docs/indicators.md), so none is subtracted."""
+    rating's own rule, ``feedback.models.is_dissatisfied``). A complaint about the
+    dossier withdraws it (``facts_of``)."""
     return not is_dissatisfied(scores)
 
 
@@ -170,6 +172,7 @@ class DossierRecord:
     papers_filed: set[int] = field(default_factory=set)
     has_result_file: bool = False
     rating: dict[str, Any] | None = None
+    complaints: list[datetime] = field(default_factory=list)
 
     @property
     def is_digitised(self) -> bool:
@@ -215,11 +218,20 @@ def facts_of(record: DossierRecord, calendar: WorkCalendar) -> Iterator[Fact]:
             yield Fact(
                 local_day(record.closed_at), record.key, Figures(Counter({kind: 1}))
             )
+    complained = sorted(record.complaints)
+    for moment in complained:
+        yield Fact(local_day(moment), record.key, Figures(Counter(complaints=1)))
     if record.rating is not None:
+        # Satisfied: a good score and no complaint by the time of the rating. A
+        # complaint after a satisfied rating withdraws it on the complaint's day
+        # (``complained_after_rating``), so a finished day never changes.
+        rated_at = record.rating["created_at"]
         scores = record.rating["scores"] or {}
-        counts = Counter(rated=1, satisfied=int(is_satisfied(scores)))
+        before = any(moment <= rated_at for moment in complained)
+        satisfied = is_satisfied(scores) and not before
+        counts = Counter(rated=1, satisfied=int(satisfied))
         yield Fact(
-            local_day(record.rating["created_at"]),
+            local_day(rated_at),
             record.key,
             Figures(
                 counts,
@@ -227,6 +239,13 @@ def facts_of(record: DossierRecord, calendar: WorkCalendar) -> Iterator[Fact]:
                 criteria_counts=Counter(dict.fromkeys(scores, 1)),
             ),
         )
+        later = [moment for moment in complained if moment > rated_at]
+        if satisfied and later:
+            yield Fact(
+                local_day(later[0]),
+                record.key,
+                Figures(Counter(complained_after_rating=1)),
+            )
 
 
 # --- reading the dossiers in bulk ------------------------------------------------
@@ -236,8 +255,8 @@ CHUNK = 2000
 
 def touched_since(moment: datetime) -> list[int]:
     """Dossiers that may have a fact on or after ``moment``: every fact is dated by
-    a transition (logged with its time, on an index) or by a rating. Two small
-    reads of ids, so the dossier table is only read by primary key."""
+    a transition (logged with its time, on an index), a rating or a complaint.
+    Three small reads of ids, so the dossier table is only read by primary key."""
     ids = set(
         TransitionLog.objects.filter(created_at__gte=moment).values_list(
             "dossier_id", flat=True
@@ -248,12 +267,17 @@ def touched_since(moment: datetime) -> list[int]:
             "dossier_id", flat=True
         )
     )
+    ids |= set(
+        Complaint.objects.filter(created_at__gte=moment).values_list(
+            "dossier_id", flat=True
+        )
+    )
     return sorted(ids)
 
 
 def records(dossiers: Any) -> Iterator[DossierRecord]:
     """``DossierRecord`` of each dossier of the queryset (or list of ids), a chunk
-    at a time (five queries a chunk, whatever its size)."""
+    at a time (six queries a chunk, whatever its size)."""
     ids = (
         dossiers
         if isinstance(dossiers, list)
@@ -320,6 +344,10 @@ def _chunk(ids: list[int]) -> Iterator[DossierRecord]:
         "dossier_id", "created_at", "scores"
     ):
         found[rating["dossier_id"]].rating = rating
+    for dossier_id, created_at in Complaint.objects.filter(
+        dossier_id__in=ids
+    ).values_list("dossier_id", "created_at"):
+        found[dossier_id].complaints.append(created_at)
     yield from found.values()
 
 

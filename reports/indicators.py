@@ -519,7 +519,12 @@ class Indicators:
 
     @property
     def satisfaction_rate(self) -> Decimal | None:
-        return rate(self.figures["satisfied"], self.figures["rated"])
+        """Rated without a dissatisfied score or a complaint ÷ rated. A complaint
+        after a satisfied rating withdraws it on the complaint's day; when the two
+        fall in different periods the later one carries it (never below zero)."""
+        withdrawn = self.figures["complained_after_rating"]
+        satisfied = max(self.figures["satisfied"] - withdrawn, 0)
+        return rate(satisfied, self.figures["rated"])
 
     @property
     def average_processing_working_days(self) -> Decimal | None:
@@ -570,10 +575,9 @@ class Indicators:
         return self.figures.criteria_counts[code]
 
     @property
-    def complaints(self) -> None:
-        """Complaints (phản ánh, kiến nghị) about a dossier: the system records
-        none, so this is no data, and none is subtracted from satisfaction."""
-        return None
+    def complaints(self) -> int:
+        """Complaints (phản ánh, kiến nghị) about a dossier filed in the period."""
+        return self.figures["complaints"]
 
     @property
     def index_766(self) -> list[IndexGroup]:

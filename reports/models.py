@@ -48,6 +48,10 @@ class DailySummary(models.Model):
     processing_days = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     rated = models.PositiveIntegerField(default=0)
     satisfied = models.PositiveIntegerField(default=0)
+    # Complaints filed that day; and the dossiers rated satisfied earlier whose
+    # first complaint since came that day (their satisfaction is withdrawn then).
+    complaints = models.PositiveIntegerField(default=0)
+    complained_after_rating = models.PositiveIntegerField(default=0)
     # {"guidance": 41}: the sum of the scores of each criterion, and how many
     # ratings scored it ({"guidance": 10}): the criteria asked change over time.
     criteria_totals = models.JSONField(default=dict)

@@ -5,8 +5,9 @@ live in ``dossiers`` (a lower layer, which must not know about statistics), some
 facts are not transitions at all (a rating, a file scanned after receipt), and a
 counter row per day and key updated by every transition would be a hot row that
 serialises the busiest desks. A finished day never changes (every fact is dated by
-the transition or rating that made it), so the beat task rebuilds the days since
-the last build, plus a few days back to absorb late edits, and the current day is
+the transition, rating or complaint that made it), so the beat task rebuilds the
+days since the last build, plus a few days back to absorb late edits, and the
+current day is
 computed live from the dossiers touched since (``live_figures``), found through
 the transition log's index on its time.
 """
@@ -25,7 +26,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from dossiers.models import Dossier, TransitionLog
-from feedback.models import Rating
+from feedback.models import Complaint, Rating
 from workcalendar.types import OFFICE_TZ
 
 from .facts import (
@@ -95,7 +96,7 @@ def summary_rows(
 # the live days, computed from the dossiers touched since the last build (thousands
 # on a busy day), are computed by a beat task every minute and read from the cache
 # while they are younger than REPORTS_LIVE_MAX_AGE_SECONDS (default 60), or while
-# nothing happened since (no new transition nor rating).
+# nothing happened since (no new transition, rating nor complaint).
 
 GENERATION_KEY = "reports:summaries:generation"
 
@@ -128,19 +129,21 @@ def live_max_age() -> int:
 class LiveDays:
     """The live days' figures as computed at ``computed_at`` (monotonic seconds
     are not shared between processes: a wall-clock timestamp), and the newest
-    transition and rating then, which say whether anything happened since."""
+    transition, rating and complaint then, which say whether anything happened
+    since."""
 
     since: date
     computed_at: float
-    stamp: tuple[int | None, int | None]
+    stamp: tuple[int | None, int | None, int | None]
     collected: Collected
 
 
-def activity_stamp() -> tuple[int | None, int | None]:
-    """The newest transition and rating (two index reads)."""
+def activity_stamp() -> tuple[int | None, int | None, int | None]:
+    """The newest transition, rating and complaint (three index reads)."""
     return (
         TransitionLog.objects.aggregate(last=Max("pk"))["last"],
         Rating.objects.aggregate(last=Max("pk"))["last"],
+        Complaint.objects.aggregate(last=Max("pk"))["last"],
     )
 
 
@@ -209,13 +212,15 @@ def rebuild_all(today: date | None = None) -> int:
     """Every summary row from every dossier, up to yesterday (``--rebuild``)."""
     today = today or timezone.localdate()
     marker = SummaryState.objects.select_for_update().filter(pk=state().pk).get()
-    # Every fact is dated by a transition or a rating (facts.touched_since).
+    # Every fact is dated by a transition, a rating or a complaint
+    # (facts.touched_since).
     oldest = min(
         (
             moment
             for moment in (
                 TransitionLog.objects.aggregate(first=Min("created_at"))["first"],
                 Rating.objects.aggregate(first=Min("created_at"))["first"],
+                Complaint.objects.aggregate(first=Min("created_at"))["first"],
             )
             if moment is not None
         ),

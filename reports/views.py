@@ -218,6 +218,7 @@ def _summary_rows(values: Indicators) -> list[tuple[Any, Any]]:
         (_("Digitisation rate"), values.digitisation_rate),
         (_("Rated"), values.rated),
         (_("Satisfaction rate"), values.satisfaction_rate),
+        (_("Complaints about dossiers"), values.complaints),
     ]
     for group in values.index_766:
         points = group.points if group.points is not None else _("no data")

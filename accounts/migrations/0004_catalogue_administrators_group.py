@@ -6,22 +6,33 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 from accounts.groups import (
-    CATALOGUE_ADMINISTRATOR_PERMISSIONS,
+    ALL,
     CATALOGUE_ADMINISTRATORS,
     sync_catalogue_administrators,
 )
+
+# The group's rights as this migration made them (later ones extend them).
+GRANTED = {
+    ("procedures", "agency"): ALL,
+    ("procedures", "department"): ALL,
+    ("procedures", "sector"): ALL,
+    ("procedures", "procedure"): ALL,
+    ("procedures", "requiredpaper"): ALL,
+    ("procedures", "fee"): ALL,
+    ("procedures", "routestep"): ALL,
+    ("workcalendar", "calendarexception"): ALL,
+    ("accounts", "user"): ("view", "add", "change"),
+}
 
 
 def create_group(apps, schema_editor):
     # Permissions are normally created after the last migration has run; the group
     # needs them now, on a fresh database too.
-    for app_label in {
-        app_label for app_label, _ in CATALOGUE_ADMINISTRATOR_PERMISSIONS
-    }:
+    for app_label in {app_label for app_label, _ in GRANTED}:
         create_permissions(
             global_apps.get_app_config(app_label), apps=apps, verbosity=0
         )
-    sync_catalogue_administrators(apps)
+    sync_catalogue_administrators(apps, GRANTED)
 
 
 def delete_group(apps, schema_editor):

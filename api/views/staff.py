@@ -4,6 +4,7 @@ the service the registry names and the browser's own form for its input."""
 
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from rest_framework.views import APIView
 from audit import services as audit
 from dossiers import workflow
 from dossiers.action_forms import SupplementForms
-from dossiers.models import Dossier, State
+from dossiers.models import AgencyTransfer, Dossier, State
 from dossiers.selectors import (
     WORKLIST_PAGE_SIZE,
     InvalidCursor,
@@ -166,6 +167,16 @@ class StaffDossier(APIView):
 
 
 def staff_detail(request: Request, dossier: Dossier) -> dict[str, Any]:
+    # The inter-agency hand-offs, read only, in one query (docs/interagency.md).
+    prefetch_related_objects(
+        [dossier],
+        Prefetch(
+            "agency_transfers",
+            queryset=AgencyTransfer.objects.select_related(
+                "from_agency", "to_agency", "sent_by"
+            ),
+        ),
+    )
     papers, _results = staff_papers(dossier)
     dossier.paper_files = papers
     dossier.allowed_actions = [

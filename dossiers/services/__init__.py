@@ -42,6 +42,11 @@ from .filing import (
     dossier_update_details,
     dossier_withdraw,
 )
+from .group_results import (
+    awaits_linked_result,
+    hold_for_linked_results,
+    pass_result_on,
+)
 from .intake import (
     dossier_add_note,
     dossier_check_papers,
@@ -84,6 +89,7 @@ __all__ = [
     "ReceivedPaper",
     "TransitionRefused",
     "available_actions",
+    "awaits_linked_result",
     "dossier_add_note",
     "dossier_answer_supplement",
     "dossier_approve",
@@ -118,8 +124,10 @@ __all__ = [
     "dossier_transfer_to_agency",
     "dossier_update_details",
     "dossier_withdraw",
+    "hold_for_linked_results",
     "issue_dossier_code",
     "notifications_muted",
+    "pass_result_on",
     "refusal_reason",
     "snapshot_procedure",
     "walk_in_account",

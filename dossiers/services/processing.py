@@ -35,6 +35,7 @@ from .core import (
     require_text,
     store_file,
 )
+from .group_results import clock_start, pass_result_on
 from .supplements import resume_clock
 
 
@@ -58,12 +59,12 @@ def dossier_transfer(
             _("The procedure has no processing route; ask the administrator.")
         )
     dues = deadlines.route_step_dues(
-        dossier.received_at,
+        clock_start(dossier),
         deadlines.ProcessingTime.from_snapshot(
             dossier.procedure_snapshot["processing_time"]
         ),
         [Decimal(step["working_days"]) for step in dossier.route],
-        calendar_for(dossier.received_at, at),
+        calendar_for(clock_start(dossier), at),
         transferred_at=at,
         due=dossier.current_due_at,
     )
@@ -199,6 +200,8 @@ def dossier_approve(
         store_file(
             dossier, upload, kind=AttachmentKind.RESULT, paper_index=None, actor=actor
         )
+    # A group's dossier waiting for this result gets it, and its clock starts.
+    pass_result_on(dossier, actor, at)
     return dossier
 
 

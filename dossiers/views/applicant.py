@@ -84,8 +84,11 @@ def own_dossier(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 @applicant_required
 def my_dossiers(request: HttpRequest) -> HttpResponse:
+    # A dossier of a group file is listed under its group (procedure_groups'
+    # template tag), not on its own.
     page = Paginator(
-        applicant_dossiers(request.user), settings.CITIZEN_PAGE_SIZE
+        applicant_dossiers(request.user).filter(group_child__isnull=True),
+        settings.CITIZEN_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     return render(request, "dossiers/my_list.html", {"page": page})
 
@@ -138,6 +141,9 @@ def draft(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     """The draft: details, one upload per paper, save for later or submit."""
     if dossier.state != State.DRAFT:
         return redirect(dossier)
+    if getattr(dossier, "group_child", None) is not None:
+        # Filed with its group, all at once: the group's combined application.
+        return redirect("procedure_groups:draft", pk=dossier.group_child.filing_id)
     details = ApplicantDetailsForm(
         request.POST or None, initial=ApplicantDetailsForm.initial_for(dossier)
     )
@@ -527,6 +533,7 @@ def detail_page(
     dossier: Dossier,
     *,
     rating_form: Form | None = None,
+    complaint_form: Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """A dossier's page; ``rating_form`` is a failed rating, shown with its errors
@@ -549,5 +556,6 @@ def detail_page(
         "supplements": list(reversed(dossier.supplement_requests.all())),
         "can_withdraw": not services.refusal_reason(dossier, "withdraw", request.user),
         "rating_form": rating_form,
+        "complaint_form": complaint_form,
     }
     return render(request, "dossiers/my_detail.html", context, status=status)

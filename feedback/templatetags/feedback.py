@@ -1,11 +1,13 @@
-"""The rating panels shown on a returned dossier's pages (applicant and tracking)."""
+"""The rating and complaint panels shown on a dossier's pages (applicant and
+tracking)."""
 
 from typing import Any
 
 from django import template
 
-from ..forms import PublicRatingForm, RatingForm
+from ..forms import ComplaintForm, PublicRatingForm, RatingForm
 from ..models import all_criteria
+from ..selectors import complaints_of
 from ..services import rating_of
 
 register = template.Library()
@@ -39,4 +41,18 @@ def public_rating(dossier: Any, code: str, pin: str) -> dict[str, Any]:
         "rating_form": PublicRatingForm(initial={"code": code, "pin": pin}),
         "code": code,
         "pin": pin,
+    }
+
+
+@register.inclusion_tag("feedback/_complaint_panel.html")
+def complaint_panel(dossier: Any, form: ComplaintForm | None = None) -> dict[str, Any]:
+    """The applicant's complaints about their dossier with the centre's answers,
+    and the form to file one (``form``: a failed attempt, with its errors)."""
+    form = form if form is not None else ComplaintForm()
+    return {
+        "dossier": dossier,
+        "complaints": complaints_of(dossier),
+        "complaint_form": form,
+        "has_errors": form.is_bound and bool(form.errors),
+        "error_forms": [form],
     }

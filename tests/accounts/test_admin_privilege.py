@@ -60,8 +60,9 @@ def user_form(user: User, **changes) -> dict:
 
 
 def test_the_group_holds_only_catalogue_calendar_and_account_rights():
-    """The migration creates the group with exactly the catalogue's, the calendar's
-    and the user accounts' permissions (no deleting accounts, nothing else)."""
+    """The migrations give the group exactly the catalogue's (its groups of linked
+    procedures included), the calendar's and the user accounts' permissions (no
+    deleting accounts, nothing else)."""
     group = Group.objects.get(name=CATALOGUE_ADMINISTRATORS)
     granted = {
         (p.content_type.app_label, p.codename)
@@ -73,7 +74,13 @@ def test_the_group_holds_only_catalogue_calendar_and_account_rights():
         for action in actions
     }
     assert granted == expected
-    assert {app for app, _ in granted} == {"procedures", "workcalendar", "accounts"}
+    assert {app for app, _ in granted} == {
+        "procedures",
+        "procedure_groups",
+        "workcalendar",
+        "accounts",
+    }
+    assert ("procedure_groups", "change_proceduregroup") in granted
     assert ("accounts", "delete_user") not in granted
 
 

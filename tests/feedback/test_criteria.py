@@ -144,7 +144,7 @@ def test_old_ratings_keep_their_scores_and_averages_count_who_scored(
     assert rows["waiting"].scored == 1 and rows["waiting"].average == 1
     assert rows["fees"].scored == values.rated - 1
     assert not rows["fees"].is_active
-    assert values.as_dict()["complaints"] is None
+    assert values.as_dict()["complaints"] == 0  # none filed: a count, not no data
 
 
 def test_defaults_apply_while_no_criterion_is_configured(demo):
@@ -193,9 +193,9 @@ def test_admin_orders_and_retires_criteria_but_never_deletes_a_scored_one(
     assert "delete_selected" not in changelist.content.decode()
 
 
-def test_statistics_page_shows_criteria_and_no_data_for_complaints(client, criteria):
-    """The staff page lists each criterion's average and says complaints are no
-    data rather than zero."""
+def test_statistics_page_shows_criteria_and_the_complaints(client, criteria):
+    """The staff page lists each criterion's average and the number of
+    complaints filed in the period."""
     summaries.refresh()
     client.force_login(demo_user("manager"))
     with translation.override("en"):
@@ -206,3 +206,5 @@ def test_statistics_page_shows_criteria_and_no_data_for_complaints(client, crite
     assert 'id="table-criteria"' in body
     assert response.context["criteria"]
     assert "Complaints about dossiers" in body or "Phản ánh" in body
+    assert "the system does not record complaints" not in body
+    assert response.context["values"].complaints == 0

@@ -113,3 +113,17 @@ def test_procedure_group_admin_pages(client, superuser, catalogue):
     ).content.decode()
     assert 'name="members-0-depends_on"' in page
     assert Procedure.objects.get(code=PROCEDURE)
+
+
+def test_the_catalogue_administrator_keeps_the_groups(client, demo):
+    """The demo catalogue administrator (no superuser: the group's rights) opens
+    the groups of linked procedures and one of them."""
+    from procedure_groups.models import ProcedureGroup
+    from tests.factories import demo_user
+
+    client.force_login(demo_user("admin"))
+    changelist = reverse("admin:procedure_groups_proceduregroup_changelist")
+    assert client.get(changelist).status_code == 200
+    group = ProcedureGroup.objects.first()
+    change = reverse("admin:procedure_groups_proceduregroup_change", args=[group.pk])
+    assert client.get(change).status_code == 200

@@ -5,12 +5,13 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dossiers import services, workflow
 from dossiers.models import Channel, Dossier, State
-from feedback.models import Rating
-from feedback.services import rating_submit
+from feedback.models import Complaint, Rating
+from feedback.services import complaint_answer, complaint_file, rating_submit
 from procedures.models import Procedure
 from reports import summaries
 from reports.facts import COUNTERS, Figures, tenths_bucket
@@ -91,8 +92,28 @@ class Walker:
         services.dossier_submit(dossier=dossier, actor=citizen, at=self.now)
         self.dossiers.append(dossier.pk)
 
+    def complain(self, dossier: Dossier) -> None:
+        """A complaint at the simulated time, answered at once half the time."""
+        try:
+            complaint = complaint_file(
+                dossier=dossier,
+                subject="Chậm trả kết quả",
+                text="Đề nghị trung tâm xem xét.",
+                actor=self.users["citizen"],
+            )
+        except ValidationError:  # too many awaiting an answer
+            return
+        Complaint.objects.filter(pk=complaint.pk).update(created_at=self.now)
+        if self.random.random() < 0.5:
+            complaint_answer(
+                complaint=complaint, actor=self.users["manager"], answer="Đã xử lý."
+            )
+
     def move(self, dossier: Dossier) -> None:
         at, pick = self.now, self.random.choice
+        if dossier.state != State.DRAFT and self.random.random() < 0.1:
+            self.complain(dossier)
+            return
         options = {
             State.SUBMITTED: ["receive"] * 6 + ["refuse", "withdraw"],
             State.RECEIVED: ["transfer"] * 6 + ["stop"],
@@ -203,6 +224,7 @@ def test_summaries_equal_a_full_recompute_after_random_transitions(demo, media, 
             refreshed += 1
     assert refreshed, "the walk never refreshed the summaries"
     assert len(walker.dossiers) > 20
+    assert Complaint.objects.exists(), "the walk filed no complaint"
     built = summaries.built_through()
     assert built is not None
 
