@@ -208,18 +208,24 @@ at_agency_last_step.reason = _(  # type: ignore[attr-defined]
 )
 
 
+def _group_results_ready(dossier: "Dossier", key: str) -> bool:
+    """Whether every dossier the snapshot's ``group.<key>`` names has its result
+    (ready or handed back); True when it names none."""
+    linked = (dossier.procedure_snapshot.get("group") or {}).get(key)
+    if not linked:
+        return True
+    return not (
+        Dossier.objects.filter(pk__in=linked)
+        .exclude(state__in=[State.RESULT_READY, State.RETURNED])
+        .exists()
+    )
+
+
 def prerequisite_results_ready(dossier: "Dossier") -> bool:
     """A dossier filed with a group of linked procedures (docs/interagency.md)
     starts once the results it needs are ready: the group service records their
     dossiers in the snapshot's ``group.waits_for``."""
-    waits_for = (dossier.procedure_snapshot.get("group") or {}).get("waits_for")
-    if not waits_for:
-        return True
-    return not (
-        Dossier.objects.filter(pk__in=waits_for)
-        .exclude(state__in=[State.RESULT_READY, State.RETURNED])
-        .exists()
-    )
+    return _group_results_ready(dossier, "waits_for")
 
 
 prerequisite_results_ready.reason = _(  # type: ignore[attr-defined]
@@ -232,14 +238,7 @@ def group_results_ready(dossier: "Dossier") -> bool:
     """A group whose results are collected together (docs/interagency.md): the
     group service records in ``group.collect_with`` every dossier whose result
     the group requires; none is handed back before all of them have it."""
-    together = (dossier.procedure_snapshot.get("group") or {}).get("collect_with")
-    if not together:
-        return True
-    return not (
-        Dossier.objects.filter(pk__in=together)
-        .exclude(state__in=[State.RESULT_READY, State.RETURNED])
-        .exists()
-    )
+    return _group_results_ready(dossier, "collect_with")
 
 
 group_results_ready.reason = _(  # type: ignore[attr-defined]
