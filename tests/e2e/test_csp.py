@@ -109,8 +109,9 @@ def test_admin_pages_popups_and_history_run_under_the_policy(page, demo, violati
     popup.fill("#id_name", "Linh vuc thu nghiem CSP")
     popup.locator("#id_name").press("End")  # the admin's script fills the code on keyup
     expect(popup.locator("#id_code")).to_have_value("linh-vuc-thu-nghiem-csp")
-    popup.locator("input[name=_save]").click()
-    popup.wait_for_event("close")
+    # Listen before clicking: the popup may close before a later wait would start.
+    with popup.expect_event("close"):
+        popup.locator("input[name=_save]").click()
     expect(page.locator("#id_sector option:checked")).to_have_text(
         "Linh vuc thu nghiem CSP"
     )
