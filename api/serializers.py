@@ -129,6 +129,12 @@ class RouteStepSerializer(serializers.Serializer):
     role = serializers.CharField()
     department = serializers.SerializerMethodField()
     working_days = serializers.DecimalField(max_digits=6, decimal_places=2)
+    parallel_with_previous = serializers.BooleanField(
+        help_text=_(
+            "Worked at the same time as the step before it (parallel branches); "
+            "the next step starts once every branch is done."
+        )
+    )
 
     def get_department(self, step) -> str:
         return step.department.name if step.department else ""
@@ -368,6 +374,13 @@ class StepSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
+    stage = serializers.IntegerField(
+        source="stage_start",
+        help_text=_(
+            "The position of the first step of its stage: steps of one stage are "
+            "parallel branches, worked at the same time."
+        ),
+    )
 
     def get_department(self, step) -> str:
         return step.department.name if step.department_id else ""

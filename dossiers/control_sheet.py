@@ -20,7 +20,14 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from . import deadlines
-from .models import Dossier, DossierStep, Outcome, State, TransitionLog
+from .models import (
+    JOIN_BRANCHES,
+    Dossier,
+    DossierStep,
+    Outcome,
+    State,
+    TransitionLog,
+)
 
 # The decisions, by the action that records them.
 DECISIONS = {"approve": Outcome.APPROVED.label, "deny": Outcome.DENIED.label}
@@ -96,9 +103,46 @@ class _Replay:
     def __init__(self, dossier: Dossier, steps: Sequence[DossierStep]) -> None:
         self.dossier = dossier
         self.steps = {step.position: step for step in steps}
+        # Parallel branches (docs/interagency.md): ``position`` is the first
+        # step of the current stage, whose branches are worked at once.
+        self.stages = {step.position: step.stage_start for step in steps}
         self.position: int | None = None
         self.desk = Party(dossier.receiving_desk.name)
         self.agency = dossier.deciding_agency.name
+
+    def _branches(self, stage: int | None) -> list[int]:
+        """The positions of the stage starting at ``stage``."""
+        if stage is None:
+            return []
+        return sorted(p for p, s in self.stages.items() if s == stage) or [stage]
+
+    def _next_stage(self, stage: int | None) -> int:
+        branches = self._branches(stage)
+        return branches[-1] + 1 if branches else 0
+
+    def _acting_step(self, log: TransitionLog) -> DossierStep | None:
+        """The step a log row was written at: on a parallel stage, the branch
+        its recorded step name says (else the stage's first)."""
+        branches = self._branches(self.position)
+        if len(branches) > 1:
+            for position in branches:
+                step = self.steps.get(position)
+                if step is not None and step.name == log.step_name:
+                    return step
+        return self.steps.get(self.position) if self.position is not None else None
+
+    def _stage_party(self, stage: int) -> Party:
+        """Who receives a stage: its step's department, or every branch's."""
+        branches = self._branches(stage)
+        if len(branches) == 1:
+            return self._party(stage)
+        parties = [self._party(position, person="") for position in branches]
+        return Party(" + ".join(party.unit for party in parties))
+
+    def _stage_name(self, stage: int) -> str:
+        return " + ".join(
+            self.steps[p].name for p in self._branches(stage) if p in self.steps
+        )
 
     def read(self, log: TransitionLog) -> Handoff | None:
         actor = str(log.actor) if log.actor_id else ""
@@ -122,18 +166,40 @@ class _Replay:
                 next_step=self.steps.get(0),
                 note=log.note,
             )
-        step = self.steps.get(self.position) if self.position is not None else None
-        giver = self._party(self.position, person=actor)
+        if log.transition == JOIN_BRANCHES:
+            # The last branch of a parallel stage is done: the next stage starts.
+            self.position = self._next_stage(self.position)
+            return self._line(
+                log,
+                giver=Party(_("Join of the parallel branches"), actor),
+                receiver=self._stage_party(self.position),
+                step=None,
+                next_name=self._stage_name(self.position),
+                note=log.note,
+            )
+        step = self._acting_step(log)
+        giver = self._party(step.position if step else self.position, person=actor)
         if log.transition in ("forward", "transfer_to_agency"):
+            if len(self._branches(self.position)) > 1:
+                # One branch done: the stage waits for its other branches.
+                return self._line(
+                    log,
+                    giver=giver,
+                    receiver=Party(_("Join of the parallel branches")),
+                    step=step,
+                    note=log.note,
+                    timed=True,
+                )
             # Inter-agency transfer (docs/interagency.md): the receiving side
-            # names the other agency, as every step's party does.
-            self.position = (self.position or 0) + 1
+            # names the other agency, as every step's party does; a stage of
+            # parallel branches names each branch's.
+            self.position = self._next_stage(self.position)
             return self._line(
                 log,
                 giver=giver,
-                receiver=self._party(self.position),
+                receiver=self._stage_party(self.position),
                 step=step,
-                next_step=self.steps.get(self.position),
+                next_name=self._stage_name(self.position),
                 note=log.note,
                 timed=True,
             )
@@ -230,6 +296,7 @@ class _Replay:
         note: str,
         next_step: DossierStep | None = None,
         timed: bool = False,
+        next_name: str | None = None,
     ) -> Handoff:
         """A line; ``timed``: the giving step finished here and is classed
         against its due date (pushed by any pause during the step)."""
@@ -246,7 +313,11 @@ class _Replay:
             receiver=receiver,
             step_name=step.name if step else log.step_name,
             step_due_at=step_due,
-            next_step_name=next_step.name if next_step else "",
+            next_step_name=(
+                next_name
+                if next_name is not None
+                else (next_step.name if next_step else "")
+            ),
             timeliness=timeliness,
             note=note.strip(),
         )

@@ -270,7 +270,147 @@ def due_for(
     )
 
 
+def group_share_due(
+    start: datetime,
+    share_days: Decimal | None,
+    own_time: ProcessingTime,
+    calendar: WorkCalendar,
+    appointment: datetime | None = None,
+) -> datetime:
+    """The due date of a dossier filed with a group of linked procedures, whose
+    clock starts at ``start`` (its receipt, or the arrival of the last result it
+    needs): its share of the group's time (``share_days`` working days, a
+    fraction being that part of a day's office hours), never later than its own
+    procedure's time from ``start`` (the law's limit for it), and capped by the
+    group's ``appointment`` so the one date given to the applicant holds.
+
+    Without a share, the procedure's own time. A start at or after the
+    appointment (a prerequisite finished late) cannot keep it: the share then
+    counts from ``start``, so the dossier is not born overdue.
+    """
+    own = due_for(start, own_time, calendar)
+    if share_days is None:
+        return own
+    begin = clock_start(start, WORKING_DAYS, calendar)
+    [share] = step_due_dates(begin, [Decimal(share_days)], calendar)
+    due = min(share, own)
+    if appointment is not None:
+        appointment = calendar.localize(appointment)
+        if calendar.localize(start) < appointment < due:
+            due = appointment
+    return due
+
+
+def stage_starts(parallel: Sequence[bool]) -> list[int]:
+    """The stage of each route step, as the position of the stage's first step.
+
+    A step ``parallel_with_previous`` belongs to the stage of the step before
+    it (parallel branches, docs/interagency.md); any other step opens a stage of
+    its own, so a sequential route's stages are its positions. A first step
+    marked parallel has nothing before it and opens the first stage.
+    """
+    starts: list[int] = []
+    for position, flag in enumerate(parallel):
+        starts.append(starts[-1] if flag and starts else position)
+    return starts
+
+
 def route_step_dues(
+    received_at: datetime,
+    processing_time: ProcessingTime,
+    step_days: Sequence[Decimal],
+    calendar: WorkCalendar,
+    *,
+    transferred_at: datetime,
+    due: datetime,
+    stages: Sequence[int] | None = None,
+) -> list[datetime]:
+    """The due moment of each route step; with ``stages`` (``stage_starts``) the
+    steps of a stage are parallel branches: the stage lasts as long as its
+    longest branch, every branch starts with the stage and is due at the stage's
+    start plus its own days (for the proportional units: its own share of the
+    stage's time). Without parallel stages this is ``sequential_step_dues``."""
+    if not stages or len(set(stages)) == len(stages):
+        return sequential_step_dues(
+            received_at,
+            processing_time,
+            step_days,
+            calendar,
+            transferred_at=transferred_at,
+            due=due,
+        )
+    if len(stages) != len(step_days):
+        raise ValueError("One stage per route step.")
+    order = list(dict.fromkeys(stages))
+    lengths = {
+        stage: max(
+            Decimal(d) for d, s in zip(step_days, stages, strict=True) if s == stage
+        )
+        for stage in order
+    }
+    stage_dues = sequential_step_dues(
+        received_at,
+        processing_time,
+        [lengths[stage] for stage in order],
+        calendar,
+        transferred_at=transferred_at,
+        due=due,
+    )
+    unit = _unit(processing_time.unit)
+    due = calendar.localize(due)
+    transferred_at = calendar.localize(transferred_at)
+    if unit == WORKING_DAYS:
+        route_start = clock_start(received_at, unit, calendar, processing_time.cutoff)
+    else:
+        start_unit = CALENDAR_DAYS if unit == CALENDAR_DAYS else WORKING_HOURS
+        route_start = max(
+            clock_start(received_at, start_unit, calendar, processing_time.cutoff),
+            transferred_at,
+        )
+    ends = dict(zip(order, stage_dues, strict=True))
+    begins = dict(zip(order, [route_start, *stage_dues[:-1]], strict=True))
+    day_seconds = Decimal(int(calendar.office_hours.per_day.total_seconds()))
+    elapsed = dict(
+        zip(
+            order,
+            [
+                sum((lengths[s] for s in order[:i]), Decimal(0))
+                for i in range(len(order))
+            ],
+            strict=True,
+        )
+    )
+    dues: list[datetime] = []
+    for days, stage in zip(step_days, stages, strict=True):
+        days = Decimal(days)
+        if days >= lengths[stage]:
+            dues.append(ends[stage])
+            continue
+        if unit == WORKING_DAYS:
+            # Cumulative from the route's start, as step_due_dates counts.
+            seconds = ((elapsed[stage] + days) * day_seconds).to_integral_value(
+                ROUND_HALF_UP
+            )
+            moment = add_working_time(
+                route_start, timedelta(seconds=int(seconds)), calendar
+            )
+        else:
+            begin, end = max(begins[stage], transferred_at), ends[stage]
+            share = days / lengths[stage] if lengths[stage] else Decimal(1)
+            if end <= begin:
+                moment = end
+            elif unit == CALENDAR_DAYS:
+                moment = calendar.localize(
+                    begin.astimezone(UTC) + _share_of(end - begin, share)
+                )
+            else:
+                span = working_time_between(begin, end, calendar)
+                moment = add_working_time(begin, _share_of(span, share), calendar)
+        dues.append(min(max(moment, transferred_at), due, ends[stage]))
+    return dues
+
+
+def sequential_step_dues(
     received_at: datetime,
     processing_time: ProcessingTime,
     step_days: Sequence[Decimal],
@@ -333,13 +473,27 @@ def route_step_dues(
     return [min(max(step_due, transferred_at), due) for step_due in dues]
 
 
-def agency_shares(owners: Sequence[Hashable]) -> list[tuple[int, int]]:
+def agency_shares(
+    owners: Sequence[Hashable], stages: Sequence[int] | None = None
+) -> list[tuple[int, int]]:
     """The runs of consecutive route steps worked by one agency, as (first, last)
     positions: each agency's share of an inter-agency route. A later run of an
-    agency already met is a share of its own (the route came back to it)."""
+    agency already met is a share of its own (the route came back to it).
+
+    With ``stages`` (``stage_starts``), a branch of a parallel stage is a share
+    of its own: the run neither reaches into the stage nor out of it, since the
+    branches are worked at once and each has its own due date."""
+    stages = list(stages) if stages is not None else list(range(len(owners)))
+    parallel = {s for s in stages if stages.count(s) > 1}
     shares: list[tuple[int, int]] = []
     for position, owner in enumerate(owners):
-        if shares and owners[shares[-1][1]] == owner:
+        last = shares[-1][1] if shares else None
+        if (
+            last is not None
+            and owners[last] == owner
+            and stages[last] not in parallel
+            and stages[position] not in parallel
+        ):
             shares[-1] = (shares[-1][0], position)
         else:
             shares.append((position, position))
@@ -347,11 +501,15 @@ def agency_shares(owners: Sequence[Hashable]) -> list[tuple[int, int]]:
 
 
 def share_due(
-    owners: Sequence[Hashable], step_dues: Sequence[datetime], position: int
+    owners: Sequence[Hashable],
+    step_dues: Sequence[datetime],
+    position: int,
+    stages: Sequence[int] | None = None,
 ) -> datetime:
     """When the agency's share that holds step ``position`` is due: the due date
-    of the share's last step (``route_step_dues`` gives the steps' dates)."""
-    for first, last in agency_shares(owners):
+    of the share's last step (``route_step_dues`` gives the steps' dates); a
+    branch of a parallel stage: its own due date."""
+    for first, last in agency_shares(owners, stages):
         if first <= position <= last:
             return step_dues[last]
     raise IndexError(position)

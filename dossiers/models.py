@@ -19,6 +19,7 @@ from procedures.eforms import declaration_paper, missing_answers
 from . import deadlines
 from .rules import (
     any_of,
+    handles_step,
     is_deciding_leader,
     is_desk_clerk,
     is_manager,
@@ -119,7 +120,7 @@ procedure_in_force.reason = _(  # type: ignore[attr-defined]
 
 
 def step_unassigned(dossier: "Dossier") -> bool:
-    return dossier.assignee_id is None
+    return dossier.holder_id is None
 
 
 step_unassigned.reason = _(  # type: ignore[attr-defined]
@@ -128,8 +129,9 @@ step_unassigned.reason = _(  # type: ignore[attr-defined]
 
 
 def has_next_step(dossier: "Dossier") -> bool:
+    # The next stage: on a parallel stage, after its last branch.
     return dossier.current_step_index is not None and (
-        dossier.current_step_index + 1 < len(dossier.route)
+        dossier.stage_end(dossier.current_step_index) + 1 < len(dossier.route)
     )
 
 
@@ -140,7 +142,7 @@ has_next_step.reason = _(  # type: ignore[attr-defined]
 
 def at_last_step(dossier: "Dossier") -> bool:
     return dossier.current_step_index is not None and (
-        dossier.current_step_index + 1 >= len(dossier.route)
+        dossier.stage_end(dossier.current_step_index) + 1 >= len(dossier.route)
     )
 
 
@@ -149,22 +151,38 @@ at_last_step.reason = _(  # type: ignore[attr-defined]
 )
 
 
+# The transition log row of a join of parallel branches (docs/interagency.md):
+# written by dossiers/services/branches.py, not an action anyone presses, so not
+# in the registry (the applicant's timeline skips it; Form 06 prints it).
+JOIN_BRANCHES = "join_branches"
+
+
 def step_agency_id(dossier: "Dossier", index: int) -> int | None:
     """The agency that works step ``index`` of the dossier's route: the step's own
     (inter-agency one-stop), else the deciding agency; read from the snapshot."""
     return dossier.route[index].get("agency_id") or dossier.deciding_agency_id
 
 
-def _next_step_agencies(dossier: "Dossier") -> tuple[int | None, int | None] | None:
+def _next_step_agencies(
+    dossier: "Dossier",
+) -> tuple[int | None, set[int | None]] | None:
+    """The agency of the step being finished (on a parallel stage, the acting
+    branch) and the agencies of the next stage's steps, or None at the end."""
     index = dossier.current_step_index
-    if index is None or index + 1 >= len(dossier.route):
+    if index is None:
         return None
-    return step_agency_id(dossier, index), step_agency_id(dossier, index + 1)
+    following = dossier.stage_end(index) + 1
+    if following >= len(dossier.route):
+        return None
+    return step_agency_id(dossier, dossier.acting_position), {
+        step_agency_id(dossier, position)
+        for position in dossier.stage_positions(following)
+    }
 
 
 def next_step_in_same_agency(dossier: "Dossier") -> bool:
     pair = _next_step_agencies(dossier)
-    return pair is None or pair[0] == pair[1]
+    return pair is None or pair[1] == {pair[0]}
 
 
 next_step_in_same_agency.reason = _(  # type: ignore[attr-defined]
@@ -175,7 +193,7 @@ next_step_in_same_agency.reason = _(  # type: ignore[attr-defined]
 
 def next_step_in_other_agency(dossier: "Dossier") -> bool:
     pair = _next_step_agencies(dossier)
-    return pair is not None and pair[0] != pair[1]
+    return pair is not None and pair[1] != {pair[0]}
 
 
 next_step_in_other_agency.reason = _(  # type: ignore[attr-defined]
@@ -193,6 +211,24 @@ def came_from_other_agency(dossier: "Dossier") -> bool:
 came_from_other_agency.reason = _(  # type: ignore[attr-defined]
     "Only the first step of an agency that received the dossier from another "
     "agency can return it to that agency."
+)
+
+
+def returns_to_one_step(dossier: "Dossier") -> bool:
+    """A return goes back from a single step to a single step: a branch of a
+    parallel stage, or a step after one (its join), is not returned, since the
+    other branches are worked at the same time (docs/interagency.md)."""
+    index = dossier.current_step_index
+    return bool(index) and (
+        len(dossier.stage_positions(index)) == 1
+        and len(dossier.stage_positions(index - 1)) == 1
+    )
+
+
+returns_to_one_step.reason = _(  # type: ignore[attr-defined]
+    "The dossier is on parallel branches, or has just come from them: it cannot "
+    "be returned to one agency. Ask the applicant for a supplement, or deny it "
+    "with the reasons."
 )
 
 
@@ -245,6 +281,34 @@ group_results_ready.reason = _(  # type: ignore[attr-defined]
     "The results of this group of linked procedures are collected together: hand "
     "them back once every result the group requires is ready."
 )
+
+
+def prerequisite_ended(dossier: "Dossier") -> bool:
+    """A dossier of a group needs the result of another that will never come:
+    refused, stopped, withdrawn, or denied (``group_results.end_dependants``)."""
+    linked = (dossier.procedure_snapshot.get("group") or {}).get("waits_for")
+    if not linked:
+        return False
+    return (
+        Dossier.objects.filter(pk__in=linked)
+        .filter(
+            models.Q(state__in=[State.REFUSED, State.STOPPED, State.WITHDRAWN])
+            | models.Q(outcome=Outcome.DENIED)
+        )
+        .exists()
+    )
+
+
+prerequisite_ended.reason = _(  # type: ignore[attr-defined]
+    "This dossier ends only when a procedure whose result it needs was refused, "
+    "denied, stopped or withdrawn."
+)
+
+
+def caused_by_linked_dossier(dossier: "Dossier", user: Any) -> bool:
+    """Nobody chooses it: whoever ended the prerequisite causes it, and the
+    condition (``prerequisite_ended``) is the rule."""
+    return True
 
 
 def filed_at_counter(dossier: "Dossier") -> bool:
@@ -600,14 +664,150 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
     @property
     def current_step(self) -> "DossierStep | None":
+        """The step the dossier is at; on a parallel stage, the branch being
+        acted on (``focus_on``), else its first open branch."""
         if self.current_step_index is None:
             return None
+        if self.in_parallel_stage:
+            focus = getattr(self, "_focus_step", None)
+            if focus is not None and focus.stage_start == self.current_step_index:
+                return focus
+            open_steps = self.open_steps
+            if open_steps:
+                return open_steps[0]
         cache = getattr(self, "_current_step_cache", None)
         if cache is not None and cache.position == self.current_step_index:
             return cache
         step = self.steps.filter(position=self.current_step_index).first()
         self._current_step_cache = step
         return step
+
+    # --- parallel branches with a join (docs/interagency.md) ---------------------
+
+    @property
+    def stages(self) -> list[int]:
+        """Each route step's stage: the position of its stage's first step."""
+        cache = getattr(self, "_stages_cache", None)
+        if cache is None:
+            cache = deadlines.stage_starts(
+                [bool(step.get("parallel_with_previous")) for step in self.route]
+            )
+            self._stages_cache = cache
+        return cache
+
+    def stage_positions(self, position: int) -> list[int]:
+        """The positions of the stage holding step ``position`` (its branches)."""
+        stages = self.stages
+        if not 0 <= position < len(stages):
+            return [position]
+        return [i for i, stage in enumerate(stages) if stage == stages[position]]
+
+    def stage_end(self, position: int) -> int:
+        """The last position of the stage holding step ``position``."""
+        return self.stage_positions(position)[-1]
+
+    @property
+    def in_parallel_stage(self) -> bool:
+        """Whether the dossier is at a stage of several parallel branches."""
+        index = self.current_step_index
+        return (
+            index is not None
+            and self.state in (State.PROCESSING, State.AWAITING_SUPPLEMENT)
+            and len(self.stage_positions(index)) > 1
+        )
+
+    @property
+    def open_steps(self) -> list["DossierStep"]:
+        """The current stage's steps not finished yet: its open branches (the
+        current step alone on a sequential stage)."""
+        index = self.current_step_index
+        if index is None:
+            return []
+        cache = getattr(self, "_open_steps_cache", None)
+        if cache is not None and cache[0] == index:
+            return cache[1]
+        steps = list(
+            self.steps.filter(
+                position__in=self.stage_positions(index), finished_at__isnull=True
+            )
+            .select_related("agency", "department", "handled_by")
+            .order_by("position")
+        )
+        self._open_steps_cache = (index, steps)
+        return steps
+
+    def forget_steps(self) -> None:
+        """Drop what was read of the steps (after a service changed them)."""
+        self._current_step_cache = None
+        self._open_steps_cache = None
+        self._focus_step = None
+
+    def focus_on(self, user: Any) -> None:
+        """On a parallel stage, act as ``user``'s branch: the open branch they
+        hold, else one they handle, else (a leader) one of their agency. The
+        permission rules and conditions then read that branch as the current
+        step, so each branch's people act on their branch only."""
+        self._focus_step = None
+        if not self.in_parallel_stage or not getattr(user, "is_authenticated", False):
+            return
+        open_steps = self.open_steps
+        mine = [step for step in open_steps if handles_step(user, step, self)]
+        if not mine and user.role == Role.LEADER:
+            mine = [
+                step
+                for step in open_steps
+                if (step.agency_id or self.deciding_agency_id) == user.agency_id
+            ]
+        held = [step for step in mine if step.handled_by_id == user.pk]
+        self._focus_step = (held or mine or [None])[0]
+
+    @property
+    def parallel_branch_positions(self) -> list[int]:
+        """The open branches of the current stage when it has several (for the
+        dossier page; reads the steps as fetched with the dossier)."""
+        if not self.in_parallel_stage:
+            return []
+        return [
+            step.position
+            for step in self.steps.all()
+            if step.stage_start == self.current_step_index and step.finished_at is None
+        ]
+
+    @property
+    def acting_position(self) -> int | None:
+        """The position of the step being acted on (see ``current_step``)."""
+        if not self.in_parallel_stage:
+            return self.current_step_index
+        step = self.current_step
+        return step.position if step is not None else self.current_step_index
+
+    @property
+    def holder_id(self) -> int | None:
+        """Who holds the step being acted on: the dossier's assignee, or on a
+        parallel stage the branch's own holder."""
+        if self.in_parallel_stage:
+            step = self.current_step
+            return step.handled_by_id if step is not None else None
+        return self.assignee_id
+
+    @property
+    def holder(self) -> Any:
+        if self.in_parallel_stage:
+            step = self.current_step
+            return step.handled_by if step is not None else None
+        return self.assignee
+
+    def _pass_on(self) -> None:
+        """The acting step is done: the dossier moves to the next stage, but on a
+        parallel stage only with its last open branch (the join)."""
+        index = self.current_step_index
+        self.joined_branches = False
+        if self.in_parallel_stage:
+            acting = self.current_step
+            if any(step.pk != acting.pk for step in self.open_steps):
+                return
+            self.joined_branches = True
+        self.current_step_index = self.stage_end(index) + 1
 
     def missing_mandatory_papers(self) -> list[dict[str, Any]]:
         """Mandatory papers neither attached as a file nor received on paper."""
@@ -624,6 +824,8 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             if paper.get("mandatory")
             and paper["index"] not in attached
             and paper["index"] != eform_paper
+            # A group's linked result brings it (group_results.group_snapshot).
+            and not paper.get("provided_by")
         ]
 
     @property
@@ -765,8 +967,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         permission=any_of(is_step_officer, is_step_leader),
     )
     def forward(self) -> None:
-        """Hand-off to the next step of the route (a line of Form 06)."""
-        self.current_step_index += 1
+        """Hand-off to the next step of the route (a line of Form 06); a branch
+        of a parallel stage waits for the others (the join)."""
+        self._pass_on()
 
     @transition(
         field=state,
@@ -777,14 +980,15 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     )
     def transfer_to_agency(self) -> None:
         """Inter-agency transfer (chuyển liên thông): this agency's share of the
-        route is done and the next agency's first step starts (Form 06)."""
-        self.current_step_index += 1
+        route is done and the next agency's first step starts (Form 06); a
+        branch of a parallel stage waits for the others (the join)."""
+        self._pass_on()
 
     @transition(
         field=state,
         source=State.PROCESSING,
         target=State.PROCESSING,
-        conditions=[came_from_other_agency],
+        conditions=[came_from_other_agency, returns_to_one_step],
         permission=any_of(is_step_officer, is_step_leader),
     )
     def return_to_agency(self) -> None:
@@ -912,6 +1116,27 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         self.closed_at = at
         self.current_step_index = None
 
+    # A group's dossier whose prerequisite was refused, denied, stopped or
+    # withdrawn: not yet received, it is refused; received, it stops.
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.SUPPLEMENT_REQUESTED],
+        target=State.REFUSED,
+        conditions=[prerequisite_ended],
+        permission=caused_by_linked_dossier,
+    )
+    @transition(
+        field=state,
+        source=[State.RECEIVED, State.PROCESSING, State.AWAITING_SUPPLEMENT],
+        target=State.STOPPED,
+        conditions=[prerequisite_ended],
+        permission=caused_by_linked_dossier,
+    )
+    def end_with_prerequisite(self, *, at: datetime) -> None:
+        """The result it needs will never come: it ends too, with the reason."""
+        self.closed_at = at
+        self.current_step_index = None
+
     @transition(
         field=state,
         source=State.RESULT_READY,
@@ -959,6 +1184,10 @@ class DossierStep(models.Model):
         _("working days"), max_digits=5, decimal_places=2
     )
     due_at = models.DateTimeField(_("due"))
+    # Parallel branches with a join (docs/interagency.md): the position of the
+    # first step of the step's stage, copied from the route at the transfer;
+    # empty (steps written before) means a stage of its own, its position.
+    stage = models.PositiveSmallIntegerField(_("stage"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     handled_by = models.ForeignKey(
@@ -987,6 +1216,11 @@ class DossierStep(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def stage_start(self) -> int:
+        """The step's stage (``stage``, else its own position)."""
+        return self.position if self.stage is None else self.stage
+
 
 class AgencyTransfer(models.Model):
     """One hand-off between agencies (một cửa liên thông): the transfer to the
@@ -1001,11 +1235,13 @@ class AgencyTransfer(models.Model):
     dossier = models.ForeignKey(
         Dossier, on_delete=models.CASCADE, related_name="agency_transfers"
     )
-    log = models.OneToOneField(
+    # A hand-off into a stage of parallel branches of several agencies is one
+    # transition with a row per receiving agency (docs/interagency.md).
+    log = models.ForeignKey(
         "TransitionLog",
         verbose_name=_("transition"),
         on_delete=models.CASCADE,
-        related_name="agency_transfer",
+        related_name="agency_transfers",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     from_agency = models.ForeignKey(

@@ -8,7 +8,7 @@ notice exists exactly when the change committed. After commit, the task in
 ``NOTICE_CHANNELS["applicant"]`` says, each channel at most once.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -36,6 +36,59 @@ def notifications_muted() -> Iterator[None]:
         yield
     finally:
         _notifications_muted.reset(token)
+
+
+# Notices of a group's dossiers changed together (one event batch), gathered
+# while a batch is open (``batch``): (group code, log, recipient).
+Gathered = tuple[str, TransitionLog, dict[str, Any]]
+_batch: ContextVar[list[Gathered] | None] = ContextVar("notice_batch", default=None)
+# An app above dossiers records one message for several notices of one group
+# (procedure_groups.notices); it returns False when it cannot.
+DigestRecorder = Callable[[str, list[tuple[TransitionLog, dict[str, Any]]]], bool]
+_digest_recorders: list[DigestRecorder] = []
+
+
+def register_digest_recorder(recorder: DigestRecorder) -> None:
+    """Called from the app's ``ready``; the same recorder is kept once."""
+    if recorder not in _digest_recorders:
+        _digest_recorders.append(recorder)
+
+
+@contextmanager
+def batch() -> Iterator[list[Gathered] | None]:
+    """Within this block, the notices of dossiers filed with a group are gathered
+    instead of recorded; the block's owner records them at its end
+    (``record_batch``), still in the transaction. A nested block joins the outer
+    one (it yields None and its owner records nothing)."""
+    if _batch.get() is not None:
+        yield None
+        return
+    gathered: list[Gathered] = []
+    token = _batch.set(gathered)
+    try:
+        yield gathered
+    finally:
+        _batch.reset(token)
+
+
+def record_batch(gathered: list[Gathered]) -> list[TransitionNotice]:
+    """One message per group file of the batch: several notices of one group go
+    to a digest recorder, a single one is recorded as usual. Returns the
+    ``TransitionNotice`` rows recorded (the caller sends them after commit)."""
+    by_group: dict[str, list[tuple[TransitionLog, dict[str, Any]]]] = {}
+    for code, log, recipient in gathered:
+        by_group.setdefault(code, []).append((log, recipient))
+    notices = []
+    for code, entries in by_group.items():
+        if len(entries) > 1 and any(r(code, entries) for r in _digest_recorders):
+            continue
+        notices += [
+            TransitionNotice.objects.create(
+                key=f"transition:{log.pk}", log=log, **recipient
+            )
+            for log, recipient in entries
+        ]
+    return notices
 
 
 def applicant_recipient(dossier: Dossier, audience: str) -> dict[str, Any] | None:
@@ -67,6 +120,11 @@ def record_transition_notice(log: TransitionLog) -> TransitionNotice | None:
         return None
     recipient = applicant_recipient(log.dossier, TransitionNotice.audience)
     if recipient is None:
+        return None
+    gathered = _batch.get()
+    group = (log.dossier.procedure_snapshot or {}).get("group") or {}
+    if gathered is not None and group.get("code"):
+        gathered.append((group["code"], log, recipient))
         return None
     return TransitionNotice.objects.create(
         key=f"transition:{log.pk}", log=log, **recipient

@@ -69,10 +69,14 @@ class Queue:
 
 
 def _current_step(**lookups: Any) -> Exists:
-    """Whether the dossier's current step matches ``lookups``."""
+    """Whether the dossier's current step matches ``lookups``; at a stage of
+    parallel branches, any of its open branches (docs/interagency.md)."""
+    index = OuterRef("current_step_index")
     return Exists(
         DossierStep.objects.filter(
-            dossier=OuterRef("pk"), position=OuterRef("current_step_index"), **lookups
+            Q(position=index) | Q(stage=index, finished_at__isnull=True),
+            dossier=OuterRef("pk"),
+            **lookups,
         ).order_by()
     )
 
@@ -81,7 +85,7 @@ def _state(*states: str) -> Filter:
     return lambda dossiers, user, windows: dossiers.filter(state__in=states)
 
 
-def _department_step(user: Any) -> Q:
+def _department_step(user: Any, **lookups: Any) -> Q:
     """The current step is an officer's step of the user's department.
 
     Read from the department's open steps (the ``step_dept`` index: started,
@@ -97,19 +101,29 @@ def _department_step(user: Any) -> Q:
             role=Role.OFFICER,
             finished_at__isnull=True,
             started_at__isnull=False,
+            **lookups,
         ).values("dossier_id")
     )
 
 
 def _my_steps(dossiers: QuerySet[Dossier], user: Any, windows: DueWindows):
+    # A branch of a parallel stage is held on its step, not on the dossier.
+    held_branch = DossierStep.objects.filter(
+        handled_by_id=user.pk, started_at__isnull=False, finished_at__isnull=True
+    ).values("dossier_id")
     return dossiers.filter(
-        state__in=(State.PROCESSING, State.AWAITING_SUPPLEMENT), assignee_id=user.pk
+        Q(assignee_id=user.pk) | Q(assignee__isnull=True, pk__in=held_branch),
+        state__in=(State.PROCESSING, State.AWAITING_SUPPLEMENT),
     )
 
 
 def _unassigned(dossiers: QuerySet[Dossier], user: Any, windows: DueWindows):
+    # A parallel branch nobody holds (its step's handler, docs/interagency.md);
+    # a sequential step's handler is recorded when it finishes, so empty here.
     return dossiers.filter(
-        _department_step(user), state=State.PROCESSING, assignee__isnull=True
+        _department_step(user, handled_by__isnull=True),
+        state=State.PROCESSING,
+        assignee__isnull=True,
     )
 
 

@@ -212,11 +212,14 @@ def worklist(
     query = query.strip()
     if query:
         dossiers = dossiers.filter(_search(query))
-    # No ordering: (dossier, position) is unique, and the model's default order
-    # would join the dossier again for every row.
+    # The current step; at a stage of parallel branches (docs/interagency.md)
+    # its open branch due first. Ordered by the step's own fields only: the
+    # model's default order would join the dossier again for every row.
+    index = OuterRef("current_step_index")
     current_step = DossierStep.objects.filter(
-        dossier=OuterRef("pk"), position=OuterRef("current_step_index")
-    ).order_by()
+        Q(position=index) | Q(stage=index, finished_at__isnull=True),
+        dossier=OuterRef("pk"),
+    ).order_by(F("finished_at").asc(nulls_first=True), "due_at")
     return (
         dossiers.select_related("procedure", "assignee")
         .defer(
@@ -416,7 +419,10 @@ def staff_dossier(user: Any, pk: int) -> Dossier:
         .prefetch_related(
             Prefetch(
                 "steps",
-                queryset=DossierStep.objects.select_related("department", "agency"),
+                # handled_by: who holds each open parallel branch.
+                queryset=DossierStep.objects.select_related(
+                    "department", "agency", "handled_by"
+                ),
             ),
             Prefetch(
                 "transitions",
@@ -596,8 +602,10 @@ def control_sheet_steps(dossier: Dossier) -> list[DossierStep]:
 def next_step_handlers(dossier: Dossier) -> QuerySet[User]:
     """Who can take the dossier's next step: the people who handle it."""
     index = dossier.current_step_index
-    position = 0 if index is None else index + 1
-    if position >= len(dossier.route):
+    position = 0 if index is None else dossier.stage_end(index) + 1
+    # A stage of parallel branches starts with nobody named: each branch's
+    # people take their own (docs/interagency.md).
+    if position >= len(dossier.route) or len(dossier.stage_positions(position)) > 1:
         return User.objects.none()
     step = dossier.route[position]
     lookup = step_handler_lookup(

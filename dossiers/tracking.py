@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -74,14 +75,19 @@ def holding_agency(dossier: Dossier) -> str:
     "" (one query, only for such a dossier while a step holds it)."""
     if not dossier.crosses_agencies or dossier.state not in HELD_STATES:
         return ""
-    name = (
+    # At a stage of parallel branches, every agency holding an open branch
+    # (docs/interagency.md); steps written before stages were recorded have none.
+    index = dossier.current_step_index
+    names = (
         DossierStep.objects.filter(
-            dossier_id=dossier.pk, position=dossier.current_step_index
+            Q(stage=index, finished_at__isnull=True)
+            | Q(stage__isnull=True, position=index),
+            dossier_id=dossier.pk,
         )
+        .order_by("position")
         .values_list("agency__name", flat=True)
-        .first()
     )
-    return name or ""
+    return ", ".join(dict.fromkeys(name for name in names if name))
 
 
 def public_status(dossier: Dossier, now: datetime | None = None) -> PublicStatus:

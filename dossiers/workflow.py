@@ -281,6 +281,18 @@ ACTIONS: dict[str, Action] = {
             adverse=True,
         ),
         Action(
+            # Caused by the end of a prerequisite of the group, not a button.
+            "end_with_prerequisite",
+            label=_("End: a linked procedure it needs was refused"),
+            timeline=_(
+                "The dossier ended: a procedure of the group whose result it needs "
+                "was refused, denied, stopped or withdrawn."
+            ),
+            done=_("Dossier ended with its prerequisite."),
+            note=CENTRE_NOTE,
+            adverse=True,
+        ),
+        Action(
             "return_result",
             label=_("Hand back the result"),
             timeline=_("The result was handed over."),
@@ -317,6 +329,8 @@ def action(name: str) -> Action:
 
 def refusal_reason(dossier: Dossier, name: str, user: Any) -> str | None:
     """Why ``user`` cannot do ``name`` on ``dossier`` now, or None if they can."""
+    # On a stage of parallel branches, the rules read the user's own branch.
+    dossier.focus_on(user)
     meta = getattr(dossier, name)._django_fsm
     if not meta.has_transition(dossier.state):
         return gettext("This cannot be done while the dossier is “%(state)s”.") % {

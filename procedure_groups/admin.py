@@ -4,9 +4,10 @@ checked together (no cycle; the longest chain fits the group's time)."""
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import GroupMember, ProcedureGroup
+from .models import GroupMember, GroupNotice, ProcedureGroup
 
 
 class GroupMemberFormSet(BaseInlineFormSet):
@@ -29,6 +30,20 @@ class GroupMemberFormSet(BaseInlineFormSet):
                 for data in members
             ]
         )
+        for data in members:
+            needs = {m.procedure.code for m in data.get("depends_on") or []}
+            lines = data.get("provided_papers") or []
+            if not isinstance(lines, list) or not all(
+                isinstance(line, dict) and line.get("paper") and line.get("by") in needs
+                for line in lines
+            ):
+                errors.append(
+                    _(
+                        "%(procedure)s: each paper provided by a linked result names "
+                        "the paper and a procedure whose result it needs."
+                    )
+                    % {"procedure": data.get("procedure")}
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -44,6 +59,7 @@ class GroupMemberInline(admin.TabularInline):
         "working_days",
         "depends_on",
         "result_required",
+        "provided_papers",
     )
     autocomplete_fields = ("procedure",)
 
@@ -58,7 +74,29 @@ class GroupMemberInline(admin.TabularInline):
 
 @admin.register(ProcedureGroup)
 class ProcedureGroupAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "code", "processing_time_days", "status")
+    list_display = (
+        "name",
+        "code",
+        "processing_time_days",
+        "via_counter",
+        "via_online",
+        "status",
+    )
     list_filter = ("status",)
     search_fields = ("name", "code")
     inlines = [GroupMemberInline]
+
+
+@admin.register(GroupNotice)
+class GroupNoticeAdmin(admin.ModelAdmin):
+    """One notice for several changes of a group file's dossiers: read only."""
+
+    list_display = ("key", "recipient_name", "status", "created_at", "sent_at")
+    list_filter = ("status",)
+    search_fields = ("key", "filing__code")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

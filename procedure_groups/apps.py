@@ -10,4 +10,10 @@ class ProcedureGroupsConfig(AppConfig):
 
     def ready(self) -> None:
         # The "groups" list of the catalogue file (procedures.catalogue_io).
+        from dossiers.notices import register_digest_recorder
+
         from . import catalogue  # noqa: F401
+        from .digest import record_digest
+
+        # One notice per group file and batch of changes (digest.py).
+        register_digest_recorder(record_digest)

@@ -44,6 +44,8 @@ def export_groups() -> list[dict[str, Any]]:
             "sources": [line for line in g.sources.splitlines() if line],
             "status": g.status,
             "is_demo_data": g.is_demo_data,
+            "via_counter": g.via_counter,
+            "via_online": g.via_online,
             "members": [
                 {
                     "procedure": m.procedure.code,
@@ -51,6 +53,12 @@ def export_groups() -> list[dict[str, Any]]:
                     "working_days": f"{m.working_days.normalize():f}",
                     "depends_on": sorted(d.procedure.code for d in m.depends_on.all()),
                     "result_required": m.result_required,
+                    # Only on a member with papers a linked result provides.
+                    **(
+                        {"provided_papers": m.provided_papers}
+                        if m.provided_papers
+                        else {}
+                    ),
                 }
                 for m in g.members.all()
             ],
@@ -66,6 +74,7 @@ class MemberPlan:
     working_days: Decimal
     depends_on: list[str]
     result_required: bool
+    provided_papers: list[dict[str, str]]
 
 
 @dataclass
@@ -108,6 +117,8 @@ def read_groups(items: list[Any], procedures: set[str], error: Any) -> list[Grou
             sources="\n".join(map(str, item.get("sources") or [])),
             status=str(item.get("status") or PublicationStatus.DRAFT),
             is_demo_data=item.get("is_demo_data", False) is True,
+            via_counter=item.get("via_counter", True) is not False,
+            via_online=item.get("via_online", True) is not False,
         )
         _check(where, group, [], error)
         members = _read_members(where, item.get("members"), procedures, error)
@@ -173,8 +184,25 @@ def _read_members(
         if not isinstance(result_required, bool):
             error(f"{mwhere}.result_required", "must be true or false")
             valid = False
+        provided = item.get("provided_papers") or []
+        if not isinstance(provided, list):
+            error(f"{mwhere}.provided_papers", "must be a list")
+            valid = False
+            provided = []
+        for k, line in enumerate(provided):
+            if not (isinstance(line, dict) and line.get("paper")):
+                error(f"{mwhere}.provided_papers[{k}]", "name the paper")
+                valid = False
+            elif line.get("by") not in depends_on:
+                error(
+                    f"{mwhere}.provided_papers[{k}].by",
+                    f"{line.get('by')!r} is not a procedure whose result it needs",
+                )
+                valid = False
         members.append(
-            MemberPlan(str(code), order, days, list(depends_on), result_required)
+            MemberPlan(
+                str(code), order, days, list(depends_on), result_required, provided
+            )
         )
     return members if valid else None
 
@@ -214,6 +242,8 @@ def write_groups(plans: list[GroupPlan], actor: User | None) -> None:
             "sources",
             "status",
             "is_demo_data",
+            "via_counter",
+            "via_online",
         ):
             setattr(group, name, getattr(data, name))
         group._history_user = actor
@@ -231,6 +261,7 @@ def write_groups(plans: list[GroupPlan], actor: User | None) -> None:
                     "position": m.order,
                     "working_days": m.working_days,
                     "result_required": m.result_required,
+                    "provided_papers": m.provided_papers,
                 },
             )
         for m in plan.members:

@@ -22,6 +22,21 @@ BIRTH_GROUP_MEMBERS = [
     ("1.004222", Decimal(1), ["1.001193"]),  # permanent residence, ward police
     ("1.014137", Decimal(1), ["1.004222"]),  # health-insurance card, social insurance
 ]
+# Papers a linked result provides (GroupMember.provided_papers): the birth
+# extract proves the child's relationship to the parent they live with, so the
+# residence registration does not ask for it (ours; verify against the group's
+# published papers).
+BIRTH_GROUP_PROVIDED = {
+    "1.004222": [
+        {
+            "paper": (
+                "Giấy tờ chứng minh quan hệ nhân thân (khi về ở với người thân, nếu "
+                "không khai thác được)"
+            ),
+            "by": "1.001193",
+        }
+    ],
+}
 BIRTH_GROUP_FIELDS = [
     {"key": "child_name", "label": "Họ, chữ đệm, tên của trẻ"},
     {"key": "child_birth_date", "label": "Ngày, tháng, năm sinh của trẻ"},
@@ -75,7 +90,11 @@ def seed_groups() -> ProcedureGroup | None:
         members[code], _ = GroupMember.objects.update_or_create(
             group=group,
             procedure=procedures[code],
-            defaults={"position": position, "working_days": days},
+            defaults={
+                "position": position,
+                "working_days": days,
+                "provided_papers": BIRTH_GROUP_PROVIDED.get(code, []),
+            },
         )
     for code, _days, before in BIRTH_GROUP_MEMBERS:
         members[code].depends_on.set([members[b] for b in before])

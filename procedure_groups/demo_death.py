@@ -97,6 +97,23 @@ DEATH_GROUP_MEMBERS = [
     (RESIDENCE_REMOVAL, Decimal(5), [DEATH]),
     (FUNERAL_SUPPORT, Decimal(3), [DEATH]),
 ]
+# Papers the death extract provides (GroupMember.provided_papers): the proof
+# that the removal applies, and the copy of the death certificate or extract
+# the funeral support asks for (verify against the group's published papers).
+DEATH_GROUP_PROVIDED = {
+    RESIDENCE_REMOVAL: [
+        {
+            "paper": (
+                "Giấy tờ chứng minh thuộc trường hợp xóa đăng ký thường trú – khi "
+                "chưa khai thác được từ CSDL"
+            ),
+            "by": DEATH,
+        }
+    ],
+    FUNERAL_SUPPORT: [
+        {"paper": "Bản sao Giấy chứng tử hoặc Trích lục khai tử", "by": DEATH}
+    ],
+}
 DEATH_GROUP_FIELDS = [
     {"key": "deceased_name", "label": "Họ, chữ đệm, tên người đã chết"},
     {"key": "deceased_id_number", "label": "Số định danh cá nhân của người đã chết"},
@@ -178,7 +195,11 @@ def seed_death_group() -> ProcedureGroup | None:
         members[code], _ = GroupMember.objects.update_or_create(
             group=group,
             procedure=procedures[code],
-            defaults={"position": position, "working_days": days},
+            defaults={
+                "position": position,
+                "working_days": days,
+                "provided_papers": DEATH_GROUP_PROVIDED.get(code, []),
+            },
         )
     for code, _days, before in DEATH_GROUP_MEMBERS:
         members[code].depends_on.set([members[b] for b in before])

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from notifications.models import Delivery
 from procedures.models import PublicationStatus
 
 from . import rules
@@ -48,6 +49,23 @@ class ProcedureGroup(models.Model):
             "Unticked: each result is handed back as soon as it is ready (one by "
             "one). Ticked: the desk hands back no result of a group file until "
             "every result the group requires is ready."
+        ),
+    )
+    # A group is its own channel: offered at the counter, each member is received
+    # there as part of it, even a member published online only when filed alone.
+    via_counter = models.BooleanField(
+        _("received at the counter"),
+        default=True,
+        help_text=_(
+            "The desk receives the whole group at the counter, every procedure "
+            "as part of it, even one filed online only on its own."
+        ),
+    )
+    via_online = models.BooleanField(
+        _("filed online"),
+        default=True,
+        help_text=_(
+            "Citizens file the whole group online, every procedure as part of it."
         ),
     )
     status = models.CharField(
@@ -164,6 +182,17 @@ class GroupMember(models.Model):
         default=True,
         help_text=_("The group is complete only once this result is returned."),
     )
+    provided_papers = models.JSONField(
+        _("papers provided by a linked result"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Papers of this procedure that the result of a procedure it needs "
+            'provides: [{"paper": "<paper name as published>", "by": "<national '
+            'code of that procedure>"}]. The applicant is not asked for them; the '
+            "result is attached when it arrives."
+        ),
+    )
 
     class Meta:
         verbose_name = _("procedure of the group")
@@ -267,3 +296,29 @@ class GroupChild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filing} / {self.dossier}"
+
+
+class GroupNotice(Delivery):
+    """One message to the applicant for the children of one group file changed
+    together (one event batch: e.g. received at the desk, or a refusal ending the
+    dossiers that needed its result), instead of one per child. Recorded in the
+    transaction of the changes, sent after commit (procedure_groups/notices.py).
+    """
+
+    filing = models.ForeignKey(
+        GroupFiling,
+        verbose_name=_("group file"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    logs = models.ManyToManyField(
+        "dossiers.TransitionLog",
+        verbose_name=_("transitions"),
+        related_name="group_notices",
+    )
+
+    class Meta:
+        verbose_name = _("group notice")
+        verbose_name_plural = _("group notices")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "id"], name="group_notice_status")]

@@ -36,6 +36,7 @@ from .services import (
     CombinedPaper,
     chain_child,
     check_group,
+    child_group_entry,
     collect_results_together,
     combined_papers,
     group_members,
@@ -72,13 +73,13 @@ class GroupDraftSaved:
 
 
 def check_online(group: ProcedureGroup, members: list[Any]) -> None:
+    """The group is its own channel: filed online when the group is, every
+    member as part of it (a member alone may be counter-only); each member must
+    still be in force."""
     check_group(group, members)
+    if not group.via_online:
+        raise ValidationError(_("This group is not filed online."))
     closed = [m.procedure.display_name for m in members if not m.procedure.is_public]
-    closed += [
-        m.procedure.display_name
-        for m in members
-        if m.procedure.is_public and not m.procedure.accepts_online_filing
-    ]
     if closed:
         raise ValidationError(
             _("This group cannot be filed online: %(procedures)s is not filed online.")
@@ -111,6 +112,7 @@ def group_start_online(
             details=details,
             channel=Channel.ONLINE,
             receiving_desk=desk,
+            group=child_group_entry(filing, member, members),
         )
         GroupChild.objects.create(filing=filing, member=member, dossier=dossier)
     return filing
@@ -250,7 +252,7 @@ def group_submit_online(
         muted = notifications_muted() if position else nullcontext()
         with muted:
             dossier = dossier_services.dossier_submit(
-                dossier=dossiers[member.pk], actor=actor, at=at
+                dossier=dossiers[member.pk], actor=actor, at=at, within_group=True
             )
         chain_child(filing, member, dossier, placed)
     collect_results_together(filing)

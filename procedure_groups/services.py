@@ -43,6 +43,17 @@ class CombinedPaper:
     uses: list[tuple[int, int]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ProvidedPaper:
+    """A paper of a member that the result of another member provides: not asked
+    of the applicant, attached when that result arrives."""
+
+    name: str
+    procedure: str
+    # The procedure whose result provides it, by name.
+    provided_by: str
+
+
 def group_members(group: ProcedureGroup) -> list[GroupMember]:
     return list(
         group.members.select_related("procedure__deciding_agency").prefetch_related(
@@ -51,13 +62,104 @@ def group_members(group: ProcedureGroup) -> list[GroupMember]:
     )
 
 
+def _key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
+def provided_indexes(
+    member: GroupMember, members: Sequence[GroupMember], papers: Sequence[dict]
+) -> dict[int, dict[str, str]]:
+    """The papers of ``member`` (its snapshot's ``papers``) that a linked
+    result provides: paper index -> the providing procedure's code and name.
+    Each ``provided_papers`` line must name a paper of the procedure and a
+    member it needs the result of (``provided_paper_errors``)."""
+    by_code = {m.procedure.code: m for m in members}
+    names = {_key(p["name"]): p["index"] for p in papers}
+    provided = {}
+    for line in member.provided_papers or []:
+        index = names.get(_key(str(line.get("paper", ""))))
+        provider = by_code.get(str(line.get("by", "")))
+        if index is not None and provider is not None:
+            provided[index] = {
+                "code": provider.procedure.code,
+                "name": provider.procedure.display_name,
+            }
+    return provided
+
+
+def provided_paper_errors(members: Sequence[GroupMember]) -> list[str]:
+    """Why a member's ``provided_papers`` cannot hold: a paper its procedure
+    does not ask for, or a procedure it does not need the result of."""
+    errors = []
+    for member in members:
+        papers = dossier_services.snapshot_procedure(member.procedure)["papers"]
+        names = {_key(p["name"]) for p in papers}
+        needs = {d.procedure.code for d in member.depends_on.all()}
+        for line in member.provided_papers or []:
+            line = line if isinstance(line, dict) else {}
+            values = {
+                "procedure": member.procedure.display_name,
+                "paper": str(line.get("paper", "")),
+                "by": str(line.get("by", "")),
+            }
+            if _key(values["paper"]) not in names:
+                errors.append(
+                    _("%(procedure)s does not ask for the paper “%(paper)s”.") % values
+                )
+            elif values["by"] not in needs:
+                errors.append(
+                    _(
+                        "%(procedure)s: “%(paper)s” can be provided only by the "
+                        "result of a procedure it needs (not %(by)s)."
+                    )
+                    % values
+                )
+    return errors
+
+
+def provided_papers(members: Sequence[GroupMember]) -> list[ProvidedPaper]:
+    """The papers the group does not ask for: each provided by the result of
+    another member (``GroupMember.provided_papers``)."""
+    lines = []
+    for member in members:
+        papers = dossier_services.snapshot_procedure(member.procedure)["papers"]
+        provided = provided_indexes(member, members, papers)
+        lines += [
+            ProvidedPaper(
+                p["name"], member.procedure.display_name, provided[p["index"]]["name"]
+            )
+            for p in papers
+            if p["index"] in provided
+        ]
+    return lines
+
+
+def filed_provided_papers(children: Sequence[Any]) -> list[ProvidedPaper]:
+    """The papers a linked result provides, as the children were filed (their
+    snapshots), for the group's Form 01; ``children``: ``filing_status``'s."""
+    return [
+        ProvidedPaper(
+            paper["name"],
+            view.child.dossier.procedure_snapshot.get("name", ""),
+            paper["provided_by"]["name"],
+        )
+        for view in children
+        for paper in view.child.dossier.papers
+        if paper.get("provided_by")
+    ]
+
+
 def combined_papers(members: Sequence[GroupMember]) -> list[CombinedPaper]:
-    """Every paper of the members, each name once (accents and case ignored)."""
+    """Every paper of the members, each name once (accents and case ignored),
+    except those a linked result provides (``provided_papers``)."""
     lines: dict[str, CombinedPaper] = {}
     for member in members:
         snapshot = dossier_services.snapshot_procedure(member.procedure)
+        provided = provided_indexes(member, members, snapshot["papers"])
         for paper in snapshot["papers"]:
-            key = " ".join(fold(paper["name"]).split())
+            if paper["index"] in provided:
+                continue
+            key = _key(paper["name"])
             line = lines.setdefault(key, CombinedPaper(paper["name"], False))
             line.mandatory = line.mandatory or bool(paper["mandatory"])
             line.uses.append((member.pk, paper["index"]))
@@ -69,7 +171,7 @@ def check_group(group: ProcedureGroup, members: Sequence[GroupMember]) -> None:
         raise ValidationError(_("This group of procedures is not open for filing."))
     errors = group.route_errors(
         [(m.pk, m.working_days, [d.pk for d in m.depends_on.all()]) for m in members]
-    )
+    ) + provided_paper_errors(members)
     if errors:
         raise ValidationError(errors)
 
@@ -109,6 +211,10 @@ def group_receive_at_counter(
         raise ValidationError(_("Only a clerk of a receiving desk receives dossiers."))
     members = group_members(group)
     check_group(group, members)
+    # The group is its own channel: offered at the counter, every member is
+    # received there as part of it (even one published online only alone).
+    if not group.via_counter:
+        raise ValidationError(_("This group is not received at the counter."))
     lines = combined_papers(members)
     missing = [
         line.name
@@ -144,28 +250,50 @@ def group_receive_at_counter(
         received_by=clerk,
     )
     children: dict[int, Dossier] = {}
-    for member in prerequisites_first(members):
-        papers = [
-            ReceivedPaper(index, line.name, *received[i])
-            for i, line in enumerate(lines)
-            if sum(received.get(i, (0, 0, 0))) > 0
-            for member_id, index in line.uses
-            if member_id == member.pk
-        ]
-        dossier = dossier_services.dossier_receive_at_counter(
-            clerk=clerk,
-            at=at,
-            procedure=member.procedure,
-            details=details,
-            applicant=applicant,
-            received=papers,
-            note=_("Filed with the group %(code)s (%(group)s).")
-            % {"code": filing.code, "group": group.name},
-        )
-        GroupChild.objects.create(filing=filing, member=member, dossier=dossier)
-        chain_child(filing, member, dossier, children)
+    # One notice to the applicant for the whole group (notices_batched).
+    with dossier_services.notices_batched():
+        for member in prerequisites_first(members):
+            papers = [
+                ReceivedPaper(index, line.name, *received[i])
+                for i, line in enumerate(lines)
+                if sum(received.get(i, (0, 0, 0))) > 0
+                for member_id, index in line.uses
+                if member_id == member.pk
+            ]
+            dossier = dossier_services.dossier_receive_at_counter(
+                clerk=clerk,
+                at=at,
+                procedure=member.procedure,
+                details=details,
+                applicant=applicant,
+                received=papers,
+                note=_("Filed with the group %(code)s (%(group)s).")
+                % {"code": filing.code, "group": group.name},
+                group=child_group_entry(filing, member, members),
+            )
+            GroupChild.objects.create(filing=filing, member=member, dossier=dossier)
+            chain_child(filing, member, dossier, children)
     collect_results_together(filing)
     return filing
+
+
+def child_group_entry(
+    filing: GroupFiling, member: GroupMember, members: Sequence[GroupMember]
+) -> dict[str, Any]:
+    """What a child's snapshot records of its group from its creation: the
+    group file's code (None while an online draft), the member's share of the
+    group's time, the group's appointment, and the papers linked results
+    provide (``dossiers.services.group_results.group_snapshot``)."""
+    papers = dossier_services.snapshot_procedure(member.procedure)["papers"]
+    return {
+        "code": filing.code,
+        "filing": filing.pk,
+        "share_days": str(member.working_days),
+        "appointment": filing.due_at.isoformat() if filing.due_at else None,
+        "provided": {
+            str(i): v for i, v in provided_indexes(member, members, papers).items()
+        },
+    }
 
 
 def collect_results_together(filing: GroupFiling) -> None:
@@ -220,7 +348,14 @@ def chain_child(
     Dossier.objects.filter(pk=dossier.pk).update(
         procedure_snapshot={
             **snapshot,
-            "group": {"code": filing.code, "waits_for": waits_for},
+            "group": {
+                **snapshot.get("group", {}),
+                "code": filing.code,
+                "filing": filing.pk,
+                "share_days": str(member.working_days),
+                "appointment": filing.due_at.isoformat() if filing.due_at else None,
+                "waits_for": waits_for,
+            },
         }
     )
     # Its clock waits for the results it needs (``pass_result_on`` starts it).

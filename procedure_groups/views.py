@@ -25,9 +25,11 @@ from .models import ProcedureGroup
 from .selectors import group_filings_visible_to, group_tracking_qr, published_groups
 from .services import (
     combined_papers,
+    filed_provided_papers,
     filing_status,
     group_members,
     group_receive_at_counter,
+    provided_papers,
 )
 from .tracking import find_group_by_code, public_group_status
 
@@ -74,6 +76,7 @@ def group_receipt(request: HttpRequest, code: str) -> HttpResponse:
         "dossier": filing,
         "filing": filing,
         "children": children,
+        "provided": filed_provided_papers(children),
         "status_label": rules.STATUS_LABELS[state],
         "qr": group_tracking_qr(request, filing.code),
         "page_size": "A5",
@@ -127,7 +130,12 @@ def group_intake(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "procedure_groups/intake.html",
-        {"group": group, "members": members, "form": form},
+        {
+            "group": group,
+            "members": members,
+            "form": form,
+            "provided": provided_papers(members),
+        },
         status=status,
     )
 
@@ -136,7 +144,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     """The published groups of linked procedures, each with its procedures in
     order, the agency of each, the group's time and the papers, each once."""
     groups = [
-        (group, members, combined_papers(members))
+        (group, members, combined_papers(members), provided_papers(members))
         for group in published_groups()
         for members in [group_members(group)]
     ]

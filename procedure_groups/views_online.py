@@ -18,7 +18,7 @@ from . import rules
 from .forms_online import SharedFieldsForm
 from .online import group_save_online, group_start_online, online_lines
 from .selectors import applicant_group_filings, published_groups
-from .services import filing_status, group_members
+from .services import filing_status, group_members, provided_papers
 
 
 def applicant_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -146,6 +146,7 @@ def group_draft(request: HttpRequest, pk: int) -> HttpResponse:
             "shared_form": shared,
             "papers_form": papers,
             "rows": rows,
+            "provided": provided_papers(group_members(filing.group)),
             **_errors(details, shared, papers),
         },
         status=400 if post is not None else 200,

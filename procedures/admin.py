@@ -124,14 +124,22 @@ class RouteStepFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        days = [
-            form.cleaned_data["working_days"]
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("working_days") is not None
-        ]
-        error = self.instance.route_error([Decimal(d) for d in days])
+        kept = sorted(
+            (
+                form.cleaned_data
+                for form in self.forms
+                if form.cleaned_data
+                and not form.cleaned_data.get("DELETE")
+                and form.cleaned_data.get("working_days") is not None
+            ),
+            key=lambda data: data.get("position") or 0,
+        )
+        # Parallel branches (docs/interagency.md): a stage counts its longest.
+        error = self.instance.route_error(
+            [Decimal(data["working_days"]) for data in kept],
+            [bool(data.get("parallel_with_previous")) for data in kept],
+            [data.get("name") or "" for data in kept],
+        )
         if error:
             raise ValidationError(error)
 
@@ -141,7 +149,15 @@ class RouteStepInline(admin.TabularInline):
     form = AppendedRowForm
     formset = RouteStepFormSet
     extra = 0
-    fields = ("position", "name", "role", "agency", "department", "working_days")
+    fields = (
+        "position",
+        "name",
+        "role",
+        "agency",
+        "department",
+        "working_days",
+        "parallel_with_previous",
+    )
     autocomplete_fields = ("agency", "department")
 
 

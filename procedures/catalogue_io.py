@@ -180,6 +180,13 @@ def _export_procedure(p: Procedure) -> dict[str, Any]:
                     else None
                 ),
                 "working_days": str(step.working_days.normalize()),
+                # Parallel branches (docs/interagency.md): written only when set,
+                # so a sequential route's export is as before.
+                **(
+                    {"parallel_with_previous": True}
+                    if step.parallel_with_previous
+                    else {}
+                ),
             }
             for step in p.route_steps.all()
         ],
@@ -388,8 +395,11 @@ class _Validator:
         self.read_fees(where, item.get("fees") or [])
         days = self.read_route(where, item.get("route") or [])
         if days is not None and procedure.processing_time_unit in TimeUnit.values:
+            route = item.get("route") or []
+            parallel = [step.get("parallel_with_previous") is True for step in route]
+            names = [str(step.get("name") or "") for step in route]
             try:
-                route_error = procedure.route_error(days)
+                route_error = procedure.route_error(days, parallel, names)
             except (TypeError, InvalidOperation):
                 route_error = None
             if route_error:
@@ -473,6 +483,8 @@ class _Validator:
                 continue
             if not step.get("name"):
                 self.error(f"{swhere}.name", "is required")
+            if not isinstance(step.get("parallel_with_previous", False), bool):
+                self.error(f"{swhere}.parallel_with_previous", "must be true or false")
             days.append(amount)
         return days if valid else None
 
@@ -587,6 +599,7 @@ def import_catalogue(document: Any, *, actor: User | None = None) -> dict[str, i
                     else None
                 ),
                 working_days=Decimal(str(step["working_days"])),
+                parallel_with_previous=step.get("parallel_with_previous") is True,
             )
     for key, section_plan in plan.sections.items():
         SECTIONS[key].write(section_plan, actor)

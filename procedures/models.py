@@ -391,16 +391,73 @@ class Procedure(models.Model):
     def legal_basis_lines(self) -> list[str]:
         return [line.strip() for line in self.legal_basis.splitlines() if line.strip()]
 
-    def route_error(self, step_days: list[Decimal]) -> str | None:
-        """Why a route of these step durations does not fit, or None if it does."""
+    def route_error(
+        self,
+        step_days: list[Decimal],
+        parallel: list[bool] | None = None,
+        names: list[str] | None = None,
+    ) -> str | None:
+        """Why a route of these step durations does not fit, or None if it does.
+
+        ``parallel``: each step's ``parallel_with_previous``; ``names``: each
+        step's name. A stage of parallel branches takes as long as its longest
+        branch (docs/interagency.md).
+        """
+        shape = route_shape_error(parallel or [], names)
+        if shape:
+            return shape
         limit = self.processing_time_in_days
-        total = sum(step_days, Decimal(0))
+        total = sum(stage_lengths(step_days, parallel), Decimal(0))
         if limit is not None and total > limit:
             return _(
                 "The route's steps add up to %(total)s working days, more than the "
                 "processing time of %(limit)s working days. Shorten the steps."
             ) % {"total": f"{total.normalize():f}", "limit": f"{limit.normalize():f}"}
         return None
+
+
+def stage_lengths(
+    step_days: list[Decimal], parallel: list[bool] | None = None
+) -> list[Decimal]:
+    """The length of each stage of a route: its longest branch. A step marked
+    ``parallel_with_previous`` joins the stage of the step before it."""
+    lengths: list[Decimal] = []
+    flags = parallel or []
+    for i, days in enumerate(step_days):
+        if lengths and i < len(flags) and flags[i]:
+            lengths[-1] = max(lengths[-1], Decimal(days))
+        else:
+            lengths.append(Decimal(days))
+    return lengths
+
+
+def route_shape_error(
+    parallel: list[bool], names: list[str] | None = None
+) -> str | None:
+    """Why a route's parallel branches cannot be worked, or None."""
+    if parallel and parallel[0]:
+        return _(
+            "The route's first step cannot be parallel with a previous step: "
+            "untick “parallel with the previous step” on it."
+        )
+    if len(parallel) > 1 and parallel[-1]:
+        return _(
+            "The route's last step records the decision, so it cannot be a "
+            "parallel branch: add a step after the branches (the join)."
+        )
+    # The log and Form 06 tell a stage's branches apart by their names.
+    seen: set[str] = set()
+    for i, name in enumerate(names or []):
+        if i == 0 or not (i < len(parallel) and parallel[i]):
+            seen = set()
+        key = " ".join(str(name).split()).casefold()
+        if key in seen:
+            return _(
+                "The parallel branches of a stage need different names (Form 06 "
+                "names each branch): “%(name)s” is used twice."
+            ) % {"name": name}
+        seen.add(key)
+    return None
 
 
 class RequiredPaper(models.Model):
@@ -536,6 +593,17 @@ class RouteStep(models.Model):
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    # Parallel branches with a join (docs/interagency.md): consecutive steps so
+    # marked form one stage with the step before them, worked at the same time.
+    parallel_with_previous = models.BooleanField(
+        _("parallel with the previous step"),
+        default=False,
+        help_text=_(
+            "Worked at the same time as the step before it (a parallel branch, "
+            "e.g. another agency's opinion); the next step starts once every "
+            "branch is done."
+        ),
     )
 
     history = HistoricalRecords()

@@ -34,7 +34,7 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import STAFF_ROLES, Role, User
@@ -299,7 +299,17 @@ class _Staff:
                 self.managers.append((user, agency_subtree(user.agency_id)))
 
     def step_handlers(self, dossier: Dossier) -> list[User]:
-        """The assignee of the current step, else its department in its role."""
+        """The assignee of the current step, else its department in its role; on
+        a stage of parallel branches, each open branch's (docs/interagency.md)."""
+        branches = getattr(dossier, "open_branches", None)
+        if branches:
+            return _unique(
+                [
+                    person
+                    for branch in branches
+                    for person in self._branch_handlers(dossier, branch)
+                ]
+            )
         assignee = self.by_id.get(dossier.assignee_id or 0)
         if assignee is not None:
             return [assignee]
@@ -314,10 +324,38 @@ class _Staff:
         )
         return [user for user in self.by_role[role] if is_step_handler(user, lookup)]
 
+    def _branch_handlers(self, dossier: Dossier, branch: dict) -> list[User]:
+        holder = self.by_id.get(branch["handled_by_id"] or 0)
+        if holder is not None:
+            return [holder]
+        lookup = step_handler_lookup(
+            role=branch["role"],
+            department_id=branch["department_id"],
+            deciding_agency_id=branch["agency_id"] or dossier.deciding_agency_id,
+        )
+        return [
+            user
+            for user in self.by_role[branch["role"]]
+            if is_step_handler(user, lookup)
+        ]
+
     def clerks(self, dossier: Dossier) -> list[User]:
         return self.by_agency[(dossier.receiving_desk_id, Role.CLERK)]
 
     def leaders(self, dossier: Dossier) -> list[User]:
+        branches = getattr(dossier, "open_branches", None)
+        if branches:
+            # Every agency holding an open branch of a parallel stage.
+            agencies = dict.fromkeys(
+                branch["agency_id"] or dossier.deciding_agency_id for branch in branches
+            )
+            return _unique(
+                [
+                    user
+                    for agency in agencies
+                    for user in self.by_agency[(agency, Role.LEADER)]
+                ]
+            )
         return self.by_agency[(_holding_agency_id(dossier), Role.LEADER)]
 
     def overseers(self, dossier: Dossier) -> list[User]:
@@ -334,6 +372,39 @@ def _holding_agency_id(dossier: Dossier) -> int | None:
     """The agency holding the current step: on an inter-agency route its own
     (docs/interagency.md), else the deciding agency."""
     return getattr(dossier, "step_agency_id", None) or dossier.deciding_agency_id
+
+
+def _with_open_branches(dossiers: list[Dossier], horizon: datetime) -> list[Dossier]:
+    """Mark the dossiers at a stage of parallel branches with their open
+    branches (``open_branches``), so each branch's agency is reminded: two
+    queries, the first finding only stages with a second branch still open."""
+    parallel = set(
+        DossierStep.objects.filter(
+            dossier__state__in=CLOCK_RUNNING_STATES,
+            dossier__current_due_at__lte=horizon,
+            stage=F("dossier__current_step_index"),
+            finished_at__isnull=True,
+        )
+        .exclude(position=F("stage"))
+        .values_list("dossier_id", flat=True)
+    )
+    if not parallel:
+        return dossiers
+    branches: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        DossierStep.objects.filter(
+            dossier_id__in=parallel,
+            stage=F("dossier__current_step_index"),
+            finished_at__isnull=True,
+        )
+        .order_by("position")
+        .values("dossier_id", "role", "department_id", "agency_id", "handled_by_id")
+    ):
+        branches[row["dossier_id"]].append(row)
+    for dossier in dossiers:
+        if dossier.pk in branches:
+            dossier.open_branches = branches[dossier.pk]
+    return dossiers
 
 
 def _staff_reminders(
@@ -367,6 +438,7 @@ def _staff_reminders(
         )
         .order_by("current_due_at", "id")
     )
+    dossiers = _with_open_branches(list(dossiers), horizon)
     staff = _Staff()
     found: list[DueReminder] = []
     overdue: dict[int, list[int]] = defaultdict(list)

@@ -29,7 +29,7 @@ from ..workflow import available_actions, refusal_reason
 from .answers import dossier_save_answers
 from .bulk import BULK_ACTIONS, BULK_LIMIT, BulkOutcome, dossier_bulk_act
 from .codes import issue_dossier_code
-from .core import DossierChanged, TransitionRefused
+from .core import DossierChanged, TransitionRefused, notices_batched
 from .filing import (
     DraftSaved,
     dossier_answer_supplement,
@@ -44,6 +44,8 @@ from .filing import (
 )
 from .group_results import (
     awaits_linked_result,
+    dossier_end_with_prerequisite,
+    end_dependants,
     hold_for_linked_results,
     pass_result_on,
 )
@@ -101,6 +103,7 @@ __all__ = [
     "dossier_create_draft",
     "dossier_deny",
     "dossier_draft_extension",
+    "dossier_end_with_prerequisite",
     "dossier_extend",
     "dossier_file_at_counter",
     "dossier_forward",
@@ -124,8 +127,10 @@ __all__ = [
     "dossier_transfer_to_agency",
     "dossier_update_details",
     "dossier_withdraw",
+    "end_dependants",
     "hold_for_linked_results",
     "issue_dossier_code",
+    "notices_batched",
     "notifications_muted",
     "pass_result_on",
     "refusal_reason",

@@ -6,6 +6,8 @@ version, writes the ``TransitionLog`` row and, when the registry says the
 applicant is told, records their notice to be sent after commit.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -98,6 +100,19 @@ def perform(
         if notice is not None:
             send_transition_notice.delay_on_commit(notice.pk)
     return log
+
+
+@contextmanager
+def notices_batched() -> Iterator[None]:
+    """Changes of several dossiers of one group made together (one event batch)
+    tell the applicant once: the notices gathered in this block are recorded
+    at its end, in the same transaction, one message per group file
+    (``notices.record_batch``), and sent after commit."""
+    with notices.batch() as gathered:
+        yield
+    if gathered is not None:
+        for notice in notices.record_batch(gathered):
+            send_transition_notice.delay_on_commit(notice.pk)
 
 
 def store_file(

@@ -43,7 +43,16 @@ from .answers import (
     set_organisation,
 )
 from .codes import issue_dossier_code
-from .core import TransitionRefused, check, lock, now_or, perform, store_file
+from .core import (
+    TransitionRefused,
+    check,
+    lock,
+    notices_batched,
+    now_or,
+    perform,
+    store_file,
+)
+from .group_results import end_dependants, group_snapshot, in_group
 from .snapshot import route_crosses_agencies, snapshot_procedure
 
 
@@ -57,10 +66,16 @@ def new_dossier(
     answers: dict[str, Any] | None = None,
     delivery: tuple[str, str] | None = None,
     organisation: OrganisationDetails | None = None,
+    group: dict[str, Any] | None = None,
 ) -> Dossier:
+    """``group``: a child of a group file, recorded in the snapshot from the
+    start (``group_results.group_snapshot``): the papers a linked result
+    provides are not asked of the applicant."""
     if not details.name.strip():
         raise ValidationError({"applicant_name": _("Enter the applicant's name.")})
     snapshot = snapshot_procedure(procedure)
+    if group is not None:
+        snapshot = group_snapshot(snapshot, group)
     dossier = Dossier(
         applicant=applicant,
         applicant_name=details.name.strip(),
@@ -138,12 +153,25 @@ def dossier_submit(
     actor: User,
     expected_version: int | None = None,
     at: datetime | None = None,
+    within_group: bool = False,
 ) -> Dossier:
+    """Submit a draft (or send a supplemented dossier back). A child of a group
+    file is submitted only with its group (``within_group``, the group's
+    service): alone it would reach the desk without the group's code,
+    appointment and chained results."""
     dossier = lock(dossier, expected_version)
     at = now_or(at)
     if dossier.state == State.SUPPLEMENT_REQUESTED:
         action, args = "resubmit", {"at": at}
     else:
+        if in_group(dossier) and not within_group:
+            raise TransitionRefused(
+                _(
+                    "This dossier is part of a group of linked procedures: submit "
+                    "the group's application, which submits every dossier of the "
+                    "group together."
+                )
+            )
         # The system has received the dossier: it gets its code (the citizen's
         # reference) now; the desk's receipt (Form 01) starts the clock later.
         check(dossier, "submit", actor)
@@ -171,7 +199,9 @@ def dossier_withdraw(
 ) -> Dossier:
     dossier = lock(dossier, expected_version)
     at = now_or(at)
-    perform(dossier, "withdraw", actor, at=at, note=note, args={"at": at})
+    with notices_batched():
+        perform(dossier, "withdraw", actor, at=at, note=note, args={"at": at})
+        end_dependants(dossier, actor, at)
     return dossier
 
 

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from procedures.models import Procedure
-from workcalendar.calendar import calendar_for
 
-from .. import deadlines, workflow
+from .. import workflow
 from ..models import (
     ApplicantDetails,
     Channel,
@@ -31,11 +30,13 @@ from .core import (
     TransitionRefused,
     check,
     lock,
+    notices_batched,
     now_or,
     perform,
     require_text,
 )
 from .filing import new_dossier
+from .group_results import clock_due, end_dependants
 from .receipts import (
     ReceivedPaper,
     papers_note,
@@ -60,7 +61,9 @@ def dossier_refuse(
     at = now_or(at)
     reasons = require_text(reasons, "reasons", _("Give the reasons for the refusal."))
     dossier.outcome_reason = reasons
-    perform(dossier, "refuse", actor, at=at, note=reasons, args={"at": at})
+    with notices_batched():
+        perform(dossier, "refuse", actor, at=at, note=reasons, args={"at": at})
+        end_dependants(dossier, actor, at)
     return dossier
 
 
@@ -69,13 +72,8 @@ def _start_clock(
 ) -> None:
     """Issue the code and the due date, then record the receipt (Form 01)."""
     code = issue_dossier_code(dossier.receiving_desk, at)
-    due = deadlines.due_for(
-        at,
-        deadlines.ProcessingTime.from_snapshot(
-            dossier.procedure_snapshot["processing_time"]
-        ),
-        calendar_for(at),
-    )
+    # A group's child: its share of the group's time (group_results.clock_due).
+    due = clock_due(dossier, at)
     perform(
         dossier,
         action,
@@ -119,13 +117,18 @@ def _counter_dossier(
     answers: dict[str, Any] | None = None,
     delivery: tuple[str, str] | None = None,
     organisation: OrganisationDetails | None = None,
+    group: dict[str, Any] | None = None,
 ) -> Dossier:
     if clerk.role != "clerk" or clerk.agency is None:
         raise TransitionRefused(
             _("Only a one-stop-shop clerk receives at the counter.")
         )
+    # A child of a group file comes through the group's channel, which the
+    # group's service has checked (a group is its own channel): a procedure
+    # published online only is received at the counter as part of its group.
     if not procedure.is_public or not (
-        (channel == Channel.COUNTER and procedure.via_counter)
+        group is not None
+        or (channel == Channel.COUNTER and procedure.via_counter)
         or (channel == Channel.POST and procedure.via_post)
     ):
         raise ValidationError(
@@ -140,6 +143,7 @@ def _counter_dossier(
         answers=answers,
         delivery=delivery,
         organisation=organisation,
+        group=group,
     )
     store_papers(dossier, uploads, clerk)
     record_papers(dossier, received, clerk, at)

@@ -19,28 +19,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .. import deadlines
 from ..models import AgencyTransfer, Dossier, DossierStep, step_agency_id
 from ..rules import handles_step
 from ..workflow import performs
 from .core import check, lock, now_or, perform, require_text
-from .processing import assign
-
-
-def _owners(dossier: Dossier) -> list[int | None]:
-    return [step_agency_id(dossier, i) for i in range(len(dossier.route))]
-
-
-def _share_due(dossier: Dossier, position: int) -> datetime:
-    """The due date of the agency's share holding step ``position``, from the
-    steps' due dates (set by ``deadlines.route_step_dues`` at the desk's transfer,
-    pushed by pauses and extensions since)."""
-    dues = list(
-        DossierStep.objects.filter(dossier=dossier)
-        .order_by("position")
-        .values_list("due_at", flat=True)
-    )
-    return deadlines.share_due(_owners(dossier), dues, position)
+from .processing import assign, pass_on
 
 
 @performs("transfer_to_agency")
@@ -56,36 +39,15 @@ def dossier_transfer_to_agency(
 ) -> Dossier:
     """Chuyển liên thông: the agency's share is done; the next agency's first step
     starts, optionally with a named handler of it."""
-    dossier = lock(dossier, expected_version)
-    at = now_or(at)
-    check(dossier, "transfer_to_agency", actor)
-    finished = dossier.current_step
-    from_position = dossier.current_step_index
-    log = perform(dossier, "transfer_to_agency", actor, at=at, note=note)
-    to_position = dossier.current_step_index
-    if finished is not None:
-        DossierStep.objects.filter(pk=finished.pk).update(
-            finished_at=at, handled_by=actor
-        )
-    DossierStep.objects.filter(dossier=dossier, position=to_position).update(
-        started_at=at
-    )
-    dossier._current_step_cache = None
-    AgencyTransfer.objects.create(
-        dossier=dossier,
-        log=log,
-        kind=AgencyTransfer.Kind.TRANSFER,
-        from_agency_id=step_agency_id(dossier, from_position),
-        to_agency_id=step_agency_id(dossier, to_position),
-        from_position=from_position,
-        to_position=to_position,
-        sent_at=at,
-        due_at=_share_due(dossier, to_position),
+    return pass_on(
+        dossier,
+        "transfer_to_agency",
+        actor=actor,
         note=note,
-        sent_by=actor,
+        assignee=assignee,
+        expected_version=expected_version,
+        at=at,
     )
-    assign(dossier, assignee)
-    return dossier
 
 
 @performs("return_to_agency")
@@ -113,7 +75,7 @@ def dossier_return_to_agency(
     DossierStep.objects.filter(dossier=dossier, position=to_position).update(
         finished_at=None
     )
-    dossier._current_step_cache = None
+    dossier.forget_steps()
     reopened = dossier.current_step
     AgencyTransfer.objects.create(
         dossier=dossier,

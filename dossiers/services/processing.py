@@ -26,16 +26,18 @@ from ..models import (
 )
 from ..rules import handles_step
 from ..workflow import performs
+from .branches import finish_and_pass_on
 from .core import (
     TransitionRefused,
     check,
     lock,
+    notices_batched,
     now_or,
     perform,
     require_text,
     store_file,
 )
-from .group_results import clock_start, pass_result_on
+from .group_results import clock_start, end_dependants, pass_result_on
 from .supplements import resume_clock
 
 
@@ -58,6 +60,9 @@ def dossier_transfer(
         raise TransitionRefused(
             _("The procedure has no processing route; ask the administrator.")
         )
+    # Parallel branches (docs/interagency.md): each step's stage, copied onto
+    # the step so a later catalogue edit never changes the filed dossier.
+    stages = dossier.stages
     dues = deadlines.route_step_dues(
         clock_start(dossier),
         deadlines.ProcessingTime.from_snapshot(
@@ -67,19 +72,21 @@ def dossier_transfer(
         calendar_for(clock_start(dossier), at),
         transferred_at=at,
         due=dossier.current_due_at,
+        stages=stages,
     )
     dossier.steps.all().delete()
     for position, (step, due) in enumerate(zip(dossier.route, dues, strict=True)):
         DossierStep.objects.create(
             dossier=dossier,
             position=position,
+            stage=stages[position],
             name=step["name"],
             role=step["role"],
             agency_id=step.get("agency_id"),
             department_id=step.get("department_id"),
             working_days=Decimal(step["working_days"]),
             due_at=due,
-            started_at=at if position == 0 else None,
+            started_at=at if stages[position] == 0 else None,
         )
     perform(dossier, "transfer", actor, at=at, note=note)
     if assignee is not None:
@@ -88,6 +95,9 @@ def dossier_transfer(
 
 
 def assign(dossier: Dossier, assignee: User | None) -> None:
+    if dossier.in_parallel_stage:
+        _assign_branch(dossier, assignee)
+        return
     if assignee is not None and not handles_step(
         assignee, dossier.current_step, dossier
     ):
@@ -96,6 +106,28 @@ def assign(dossier: Dossier, assignee: User | None) -> None:
         )
     Dossier.objects.filter(pk=dossier.pk).update(assignee=assignee)
     dossier.assignee = assignee
+
+
+def _assign_branch(dossier: Dossier, assignee: User | None) -> None:
+    """On a parallel stage each branch has its own holder (``handled_by`` of the
+    open step) and the dossier none; ``assignee`` holds the branch being acted
+    on, or, when the stage has just started, the open branch they handle."""
+    if dossier.assignee_id is not None:
+        Dossier.objects.filter(pk=dossier.pk).update(assignee=None)
+        dossier.assignee = None
+    if assignee is None:
+        return
+    focus = getattr(dossier, "_focus_step", None)
+    candidates = [focus] if focus is not None else dossier.open_steps
+    branch = next(
+        (step for step in candidates if handles_step(assignee, step, dossier)), None
+    )
+    if branch is None:
+        raise ValidationError(
+            {"assignee": _("Assign someone of the department handling this branch.")}
+        )
+    DossierStep.objects.filter(pk=branch.pk).update(handled_by=assignee)
+    dossier.forget_steps()
 
 
 @performs("forward")
@@ -110,20 +142,67 @@ def dossier_forward(
     at: datetime | None = None,
 ) -> Dossier:
     """Hand the dossier to the next step of its route (a line of Form 06)."""
+    return pass_on(
+        dossier,
+        "forward",
+        actor=actor,
+        note=note,
+        assignee=assignee,
+        expected_version=expected_version,
+        at=at,
+    )
+
+
+def pass_on(
+    dossier: Dossier,
+    action: str,
+    *,
+    actor: User,
+    note: str,
+    assignee: User | None,
+    expected_version: int | None,
+    at: datetime | None,
+) -> Dossier:
+    """Finish the actor's step (on a parallel stage, their branch) with ``action``
+    (``forward`` inside an agency, ``transfer_to_agency`` across) and start what
+    follows: the next stage's steps, with the last open branch only (the join),
+    each of another agency with its AgencyTransfer row."""
     dossier = lock(dossier, expected_version)
     at = now_or(at)
+    dossier.focus_on(actor)
     finished = dossier.current_step
-    perform(dossier, "forward", actor, at=at, note=note)
-    if finished:
-        DossierStep.objects.filter(pk=finished.pk).update(
-            finished_at=at, handled_by=actor
-        )
-    DossierStep.objects.filter(
-        dossier=dossier, position=dossier.current_step_index
-    ).update(started_at=at)
-    dossier._current_step_cache = None
-    assign(dossier, assignee)
+    from_stage = dossier.current_step_index
+    log = perform(dossier, action, actor, at=at, note=note)
+    started = finish_and_pass_on(
+        dossier,
+        finished=finished,
+        from_stage=from_stage,
+        actor=actor,
+        at=at,
+        note=note,
+        log=log,
+    )
+    _assign_after_pass_on(dossier, assignee, started)
     return dossier
+
+
+def _assign_after_pass_on(
+    dossier: Dossier, assignee: User | None, started: list[int]
+) -> None:
+    """Who holds the work after a step is finished: the named handler of the
+    step that started; nothing changes while other branches are still open."""
+    if not started:
+        if assignee is not None:
+            raise ValidationError(
+                {
+                    "assignee": _(
+                        "The other parallel branches are not done yet: nobody "
+                        "can be named for the next step before the join."
+                    )
+                }
+            )
+        return
+    assign(dossier, assignee)
 
 
 @performs("claim")
@@ -138,7 +217,9 @@ def dossier_claim(
 ) -> Dossier:
     """An officer takes the current step nobody holds; logged with who and when."""
     dossier = lock(dossier, expected_version)
+    dossier.focus_on(actor)
     perform(dossier, "claim", actor, at=now_or(at), note=note)
+    dossier.focus_on(actor)
     assign(dossier, actor)
     return dossier
 
@@ -161,9 +242,9 @@ def dossier_reassign(
     note = require_text(note, "note", _("Say why the step changes hands."))
     if assignee is None:
         raise ValidationError({"assignee": _("Choose who takes the step.")})
-    if assignee.pk == dossier.assignee_id:
+    if assignee.pk == dossier.holder_id:
         raise ValidationError({"assignee": _("This person already holds the step.")})
-    before = dossier.assignee
+    before = dossier.holder
     record = _("%(before)s → %(after)s: %(why)s") % {
         "before": str(before) if before else _("nobody"),
         "after": str(assignee),
@@ -175,6 +256,7 @@ def dossier_reassign(
 
 
 def _finish_current_step(dossier: Dossier, actor: User, at: datetime) -> None:
+    dossier.focus_on(actor)
     step = dossier.current_step
     if step:
         DossierStep.objects.filter(pk=step.pk).update(finished_at=at, handled_by=actor)
@@ -220,9 +302,16 @@ def dossier_deny(
     at = now_or(at)
     reasons = require_text(reasons, "reasons", _("Give the reasons for the denial."))
     _finish_current_step(dossier, actor, at)
-    perform(
-        dossier, "deny", actor, at=at, note=reasons, args={"at": at, "reasons": reasons}
-    )
+    with notices_batched():
+        perform(
+            dossier,
+            "deny",
+            actor,
+            at=at,
+            note=reasons,
+            args={"at": at, "reasons": reasons},
+        )
+        end_dependants(dossier, actor, at)
     return dossier
 
 
@@ -388,5 +477,7 @@ def dossier_stop(
     reasons = require_text(reasons, "reasons", _("Give the reasons for stopping."))
     dossier.outcome_reason = reasons
     dossier.pauses.filter(resumed_at__isnull=True).update(resumed_at=at)
-    perform(dossier, "stop", actor, at=at, note=reasons, args={"at": at})
+    with notices_batched():
+        perform(dossier, "stop", actor, at=at, note=reasons, args={"at": at})
+        end_dependants(dossier, actor, at)
     return dossier

@@ -63,6 +63,9 @@ def snapshot_procedure(procedure: Procedure) -> dict[str, Any]:
                 "department_id": step.department_id,
                 "department": step.department.name if step.department else "",
                 "working_days": str(step.working_days),
+                # A branch worked at the same time as the step before it
+                # (parallel branches with a join, docs/interagency.md).
+                "parallel_with_previous": step.parallel_with_previous,
             }
             for step in procedure.route_steps.select_related("department")
         ],

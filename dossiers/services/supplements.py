@@ -130,7 +130,7 @@ def resume_clock(dossier: Dossier, at: datetime) -> datetime:
     for step in dossier.steps.filter(finished_at__isnull=True):
         step.due_at = deadlines.extend_for_pauses(step.due_at, pauses, calendar, at)
         step.save(update_fields=["due_at"])
-    dossier._current_step_cache = None
+    dossier.forget_steps()
     return deadlines.extend_for_pauses(dossier.current_due_at, pauses, calendar, at)
 
 

@@ -76,6 +76,9 @@ TRANSITIONS = (
     "draft_extension",
     "extend",
     "stop",
+    # A group's child ends with its prerequisite: never allowed on a dossier filed
+    # alone (tests/interagency/test_group_rules.py covers it).
+    "end_with_prerequisite",
     "return_result",
 )
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from procedure_groups.demo import BIRTH_GROUP
+from procedure_groups.demo import BIRTH_GROUP, BIRTH_GROUP_PROVIDED
 from procedure_groups.models import GroupMember, ProcedureGroup
 from procedures.catalogue_io import (
     CatalogueImportError,
@@ -49,6 +49,7 @@ def test_the_export_carries_the_group(group):  # noqa: F811
             "working_days": "1",
             "depends_on": ["1.001193"],
             "result_required": True,
+            "provided_papers": BIRTH_GROUP_PROVIDED["1.004222"],
         },
         {
             "procedure": "1.014137",

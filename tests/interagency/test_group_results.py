@@ -1,6 +1,8 @@
 """A group's result passed into the dossier that needs it, whose clock starts only
 then (dossiers/services/group_results.py, docs/interagency.md)."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -63,13 +65,16 @@ def test_the_result_becomes_a_paper_of_the_next_child_and_starts_its_clock(
     assert paper.source_dossier_id == birth.pk
     assert paper.original_name == "trich-luc-khai-sinh.pdf"
     assert paper.file.read() == b"%PDF-1.4\n%test\n"
-    # Its clock starts when the result arrives: its own time from that moment.
-    expected = deadlines.due_for(
+    # Its clock starts when the result arrives: its share of the group's time
+    # from that moment, within the group's appointment (test_group_rules.py).
+    expected = deadlines.group_share_due(
         APPROVED,
+        Decimal(1),
         deadlines.ProcessingTime.from_snapshot(
             residence.procedure_snapshot["processing_time"]
         ),
         calendar_for(APPROVED),
+        filing.due_at,
     )
     assert residence.clock_started_at == APPROVED
     assert residence.due_at == residence.current_due_at == expected

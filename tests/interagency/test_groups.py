@@ -245,10 +245,13 @@ def test_children_follow_their_own_lifecycles_to_the_completed_group(group):
     # Results chained: the residence registration waits for the birth certificate.
     reason = services.refusal_reason(residence, "transfer", demo_user("clerk"))
     assert reason and "kết quả" in reason
-    assert residence.procedure_snapshot["group"] == {
-        "code": filing.code,
-        "waits_for": [birth.pk],
-    }
+    assert (
+        residence.procedure_snapshot["group"].items()
+        >= {
+            "code": filing.code,
+            "waits_for": [birth.pk],
+        }.items()
+    )
     take_to_result(birth, demo_user("officer"), demo_user("leader"))
     residence = Dossier.objects.get(pk=residence.pk)
     services.dossier_transfer(dossier=residence, actor=demo_user("clerk"))
