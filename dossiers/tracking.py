@@ -242,7 +242,7 @@ def reserve(limits: list[Limit], now: float | None = None) -> int:
     ``release``) is what keeps concurrent guesses from slipping past the limit.
     """
     now = time.time() if now is None else now
-    client = redis_client_for(cache)
+    client = redis_client_for()
     if client is not None:
         return _redis_reserve(client, limits, now)
     counted: list[Limit] = []
@@ -257,7 +257,7 @@ def reserve(limits: list[Limit], now: float | None = None) -> int:
 
 def release(limits: list[Limit]) -> None:
     """Give back a lookup that found its dossier: only misses count."""
-    client = redis_client_for(cache)
+    client = redis_client_for()
     if client is not None:
         keys = [cache.make_and_validate_key(limit.key) for limit in limits]
         client.eval(RELEASE_SCRIPT, len(keys), *keys)
