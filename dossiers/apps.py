@@ -11,3 +11,7 @@ class DossiersConfig(AppConfig):
     def ready(self) -> None:
         # The services register themselves in the workflow registry on import.
         from . import services  # noqa: F401
+        from .freshness import connect
+        from .models import Dossier, DossierStep, ExtensionDraft
+
+        connect(Dossier, DossierStep, ExtensionDraft)

@@ -17,6 +17,7 @@ from notifications.models import Delivery
 from procedures.eforms import declaration_paper, missing_answers
 
 from . import deadlines
+from .freshness import ChangeCountingQuerySet
 from .rules import (
     any_of,
     handles_step,
@@ -528,6 +529,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     organisation_representative_title = models.CharField(
         _("representative's title"), max_length=100, blank=True
     )
+
+    # Bulk writes move the staff counts' generation on (dossiers/freshness.py).
+    objects = ChangeCountingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("dossier")
@@ -1199,6 +1203,9 @@ class DossierStep(models.Model):
         related_name="+",
     )
 
+    # Bulk writes move the staff counts' generation on (dossiers/freshness.py).
+    objects = ChangeCountingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("dossier step")
         verbose_name_plural = _("dossier steps")
@@ -1492,6 +1499,9 @@ class ExtensionDraft(models.Model):
         related_name="+",
     )
     drafted_at = models.DateTimeField(_("drafted"))
+
+    # Bulk writes move the staff counts' generation on (dossiers/freshness.py).
+    objects = ChangeCountingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Form 04 draft")

@@ -22,6 +22,7 @@ from accounts.models import Role
 from procedures.cache import shared_calendar
 from procedures.selectors import agency_subtree
 
+from .freshness import cached_counts
 from .models import (
     SUPPLEMENT_STATES,
     WORK_STATES,
@@ -295,6 +296,12 @@ def queue_for(user: Any, name: str) -> Queue | None:
 def queue_counts(user: Any, windows: DueWindows) -> dict[str, int]:
     """How many dossiers each of the user's queues holds, each capped at
     ``selectors.COUNT_CAP``, in one statement."""
+    return cached_counts(
+        "queues", user, windows.now, lambda: _queue_counts(user, windows)
+    )
+
+
+def _queue_counts(user: Any, windows: DueWindows) -> dict[str, int]:
     visible = dossiers_visible_to(user)
     return capped_counts(
         {queue.name: queue.narrow(visible, user, windows) for queue in queues_for(user)}
@@ -315,7 +322,14 @@ def agency_loads(user: Any, windows: DueWindows) -> list[AgencyLoad]:
     ``selectors.COUNT_CAP`` like the queues, in one statement (each count reads
     at most that many rows of the agency's queue index, where a grouped count
     would read every open dossier of the province); agencies with nothing open
-    are left out, the most overdue first."""
+    are left out, the most overdue first. Kept like the queue counts
+    (``freshness.cached_counts``)."""
+    return cached_counts(
+        "agencies", user, windows.now, lambda: _agency_loads(user, windows)
+    )
+
+
+def _agency_loads(user: Any, windows: DueWindows) -> list[AgencyLoad]:
     visible = dossiers_visible_to(user)
     agencies = sorted(agency_subtree(user.agency_id))
     queues: dict[tuple[int, str], QuerySet[Dossier]] = {}

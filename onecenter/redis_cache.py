@@ -36,3 +36,11 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+
+def redis_client_for(backend: Any) -> Any:
+    """The shared ``redis.Redis`` client behind a Django cache, or None when that
+    cache is not on Redis (the per-process default without ``REDIS_URL``)."""
+    if isinstance(backend, RedisCache):
+        return backend._cache.get_client(write=True)
+    return None

@@ -393,6 +393,11 @@ MIDDLEWARE.insert(
 # for this long at most (accounts/auth_cache.py; every change drops the copy at
 # once). 0, the default without Redis, reads them from the database every time.
 AUTH_CACHE_SECONDS = env.int("AUTH_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# The staff's queue counts and the manager's table per agency, kept per user until a
+# dossier changes or the minute turns (dossiers/freshness.py); 0 reads them every time.
+QUEUE_COUNT_CACHE_SECONDS = env.int(
+    "QUEUE_COUNT_CACHE_SECONDS", default=120 if REDIS_URL else 0
+)
 # Turns a locked-out login into the login page with the lockout message (HTTP 429).
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 # AXES_FAILURE_LIMIT failed logins lock for AXES_COOLOFF_MINUTES, counted per

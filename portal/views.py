@@ -5,9 +5,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from procedures.cache import page_key
+from procedures.cache import anonymous_page, page_key
 
 
+@anonymous_page()
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"page_key": page_key(request)})
 

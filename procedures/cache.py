@@ -13,19 +13,24 @@ admin, the imports, the calendar loader all save rows one by one) and after ever
 nothing reads them any more and they expire.
 """
 
+import functools
 import hashlib
 import logging
+import re
 import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 from workcalendar.calendar import load_calendar
@@ -49,6 +54,8 @@ CATALOGUE_MODELS = (
     RouteStep,
     CalendarException,
 )
+
+MESSAGES_COOKIE = CookieStorage.cookie_name
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -208,3 +215,62 @@ def connect_signals() -> None:
     post_migrate.connect(_migrated, dispatch_uid="catalogue-cache-migrate")
     request_started.connect(_request_started, dispatch_uid="catalogue-cache-start")
     request_finished.connect(_request_finished, dispatch_uid="catalogue-cache-end")
+
+
+# --- whole pages for anonymous visitors ---------------------------------------
+#
+# A visitor who is not signed in sees exactly what every other one sees in the same
+# language on the same catalogue version, except the CSRF token of the language
+# switch. So the whole page is kept (its content rendered once, like the fragments
+# above) with that token taken out, and each response gets its own token put back
+# (``get_token``, which also has the middleware set the CSRF cookie as a render
+# would). A request with a session cookie (signed in, or a flash message waiting)
+# or a message cookie is rendered as before.
+CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_SLOT = "\x00csrf-token\x00"
+
+
+def anonymous_page(
+    extra_key: Callable[..., Iterable[Any]] | None = None,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Serve a public page to anonymous visitors from the cache. ``extra_key``
+    gives, from the view's arguments, what else the page depends on besides its
+    path and ``page_key`` (e.g. the time that changes an expected due date)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in ("GET", "HEAD") or (
+                settings.SESSION_COOKIE_NAME in request.COOKIES
+                or MESSAGES_COOKIE in request.COOKIES
+            ):
+                return view(request, *args, **kwargs)
+            parts = [request.get_full_path()]
+            if extra_key is not None:
+                parts.extend(extra_key(request, *args, **kwargs))
+            key = f"catalogue:{page_key(request)}:page:{digest(parts)}"
+            entry = recent.get(key)
+            if entry is None:
+                entry = cache.get(key)
+                if entry is not None:
+                    recent.put(key, entry)
+            if entry is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200 or response.streaming:
+                    return response
+                content = response.content.decode(response.charset)
+                entry = (
+                    CSRF_INPUT.sub(rf"\g<1>{CSRF_SLOT}\g<2>", content),
+                    response["Content-Type"],
+                )
+                cache.set(key, entry, FRAGMENT_TIMEOUT)
+                recent.put(key, entry)
+                return response
+            content, content_type = entry
+            if CSRF_SLOT in content:
+                content = content.replace(CSRF_SLOT, get_token(request))
+            return HttpResponse(content, content_type=content_type)
+
+        return wrapped
+
+    return decorator

@@ -1,6 +1,7 @@
 """Public pages of the procedure catalogue: search list, detail and blank forms."""
 
 from datetime import datetime, time
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -10,7 +11,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 
 from dossiers.deadlines import due_at
 
-from .cache import cached, digest, page_key, shared_calendar
+from .cache import anonymous_page, cached, digest, page_key, shared_calendar
 from .forms import ProcedureFilterForm
 from .models import Procedure, RequiredPaper
 from .selectors import public_procedure, public_procedures
@@ -56,6 +57,7 @@ class CatalogueSearch:
         return bool(self.filters.get("q"))
 
 
+@anonymous_page()
 def procedure_list(request: HttpRequest) -> HttpResponse:
     # Every parameter shows in the page (the box, the filters, the page links).
     parameters = sorted((k, v) for k, values in request.GET.lists() for v in values)
@@ -70,9 +72,21 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _cached_facts(request: HttpRequest, code: str) -> dict:
+    key = f"catalogue:{page_key(request)}:facts:{digest([code])}"
+    return cached(key, lambda: _facts(code))
+
+
+def _detail_key(request: HttpRequest, code: str) -> list[Any]:
+    """Besides the catalogue: the due date a dossier received now would get."""
+    facts = _cached_facts(request, code)
+    return [_expected_due(*facts["due_rule"])] if facts["public"] else []
+
+
+@anonymous_page(_detail_key)
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     key = page_key(request)
-    facts = cached(f"catalogue:{key}:facts:{digest([code])}", lambda: _facts(code))
+    facts = _cached_facts(request, code)
     if not facts["public"]:
         raise Http404
     return render(

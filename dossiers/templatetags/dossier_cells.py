@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext, pgettext
 
-from ..models import Channel, State
+from ..models import FINAL_STATES, Channel, State
 
 register = template.Library()
 
@@ -138,3 +138,62 @@ def due_cell(dossier: Any, windows: Any) -> SafeString:
             pgettext("due date", "paused"),
         )
     return text
+
+
+# The applicant's list: its action button by state (dossiers/my_list.html).
+_MY_ACTIONS = {
+    State.DRAFT: ("dossiers:draft", "btn-primary", "Continue"),
+    State.SUPPLEMENT_REQUESTED: ("dossiers:supplement", "btn-warning", "Supplement"),
+    State.AWAITING_SUPPLEMENT: ("dossiers:supplement", "btn-warning", "Supplement"),
+}
+
+
+@register.simple_tag
+def my_dossier_row(dossier: Any) -> SafeString:
+    """One row of the applicant's "My dossiers" (templates/dossiers/my_list.html),
+    formatted here for the same reason as ``worklist_row``."""
+    url = reverse("dossiers:detail", args=[dossier.pk])
+    name = escape(dossier.procedure_name)
+    if dossier.submitted_at:
+        when = gettext("submitted %(date)s")
+        date = dossier.submitted_at
+    else:
+        when = gettext("started %(date)s")
+        date = dossier.created_at
+    when = escape(when % {"date": localtime(date).strftime("%d/%m/%Y")})
+    code = escape(dossier.code or "—")
+    code_class = "text-break" + ("" if dossier.code else " is-empty")
+    final = dossier.state in FINAL_STATES
+    if dossier.current_due_at and not final:
+        due, due_class = due_time(dossier.current_due_at), ""
+    else:
+        due, due_class = "—", ' class="is-empty"'
+    action = _MY_ACTIONS.get(dossier.state)
+    if action:
+        view, css, label = action
+        button = (
+            f'<a class="btn btn-sm {css}" href="'
+            f'{escape(reverse(view, args=[dossier.pk]))}">{escape(gettext(label))}</a>'
+        )
+    else:
+        button = (
+            f'<a class="btn btn-sm btn-outline-primary" href="{escape(url)}">'
+            f'{escape(gettext("View"))}<span class="visually-hidden"> '
+            f"{escape(dossier.code or dossier.procedure_name)}</span></a>"
+        )
+    status, code_label, due_label = (
+        escape(gettext("Status")),
+        escape(gettext("Dossier code")),
+        escape(gettext("Appointment date")),
+    )
+    # Safe: every value is escaped.
+    return mark_safe(
+        "\n      <tr>"
+        f'\n        <td class="cell-title"><a class="fw-semibold" href="{escape(url)}">'
+        f'{name}</a>\n          <div class="small text-muted">{when}</div></td>'
+        f'\n        <td data-label="{status}">{state_badge(dossier.state)}</td>'
+        f'\n        <td data-label="{code_label}" class="{code_class}">{code}</td>'
+        f'\n        <td data-label="{due_label}"{due_class}>{due}</td>'
+        f'\n        <td class="text-md-end">\n          {button}\n        </td>'
+        "\n      </tr>"
+    )

@@ -50,7 +50,7 @@ from ..printing import (
     printed_form,
     render_pdf,
 )
-from ..selectors import applicant_dossier_pages, applicant_dossiers
+from ..selectors import applicant_dossier_pages, applicant_dossiers, applicant_rows
 from ..timeline import applicant_timeline, stages
 from ..uploads import file_response
 
@@ -87,7 +87,9 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     # A dossier of a group file is listed under its group (procedure_groups'
     # template tag), not on its own.
     page = Paginator(
-        applicant_dossiers(request.user).filter(group_child__isnull=True),
+        applicant_rows(applicant_dossiers(request.user)).filter(
+            group_child__isnull=True
+        ),
         settings.CITIZEN_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     return render(request, "dossiers/my_list.html", {"page": page})

@@ -163,3 +163,38 @@ def test_each_language_has_its_own_cached_page(client, procedure):
     assert "Đăng ký khai sinh</h1>" in vietnamese
     assert "Thành phần hồ sơ" in again
     assert "Required papers" not in again
+
+
+def test_anonymous_pages_carry_a_working_csrf_token_of_their_own(procedure):
+    """Served whole from the cache, each anonymous page still gets its own token
+    for the language switch, with its cookie, and the switch works with it."""
+    from django.test import Client
+
+    url = procedure.get_absolute_url()
+    Client().get(url)  # someone else's visit fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(url)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+    assert "\x00" not in page.text
+    assert settings.CSRF_COOKIE_NAME in page.cookies
+    switched = visitor.post(
+        reverse("set_language"),
+        {"language": "en", "next": url, "csrfmiddlewaretoken": token},
+    )
+    assert switched.status_code == 302
+    assert "Required papers" in visitor.get(url).text
+
+
+def test_a_visitor_with_a_session_or_a_message_is_not_served_the_shared_page(
+    client, procedure
+):
+    """A message waiting (after a sign-out) shows on the page, which is rendered
+    for that visitor, not taken from the cache."""
+    url = reverse("portal:home")
+    client.get(url)
+    user = UserFactory(full_name="Trần Thị Bình")
+    client.force_login(user)
+    client.post(reverse("accounts:logout"))
+    content = client.get(url).text
+    assert "Trần Thị Bình" not in content
+    assert reverse("accounts:login") in content

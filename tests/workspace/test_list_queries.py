@@ -4,7 +4,7 @@ counts in one statement and their rows drawn without a query or a template each.
 import pytest
 from django.urls import reverse
 
-from dossiers import services
+from dossiers import freshness, services
 from dossiers.models import Dossier, State
 from procedures.models import Procedure
 from tests.factories import demo_user
@@ -31,6 +31,7 @@ def test_dashboard_counts_every_queue_in_one_query(
     make_dossiers(count, State.SUBMITTED)
     client.force_login(demo_user("clerk"))
     client.get(reverse("workspace:dashboard"))
+    freshness.changed()  # counts kept from the first visit are read again
     with django_assert_max_num_queries(4) as captured:
         response = client.get(reverse("workspace:dashboard"))
     assert response.status_code == 200

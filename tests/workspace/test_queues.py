@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from dossiers import services
+from dossiers import freshness, services
 from dossiers.models import WORK_STATES, Dossier, ExtensionDraft, State
 from dossiers.queues import QUEUES, agency_loads, queue_counts, queues_for
 from dossiers.selectors import SORTS, due_windows, keyset_page, worklist
@@ -257,6 +257,8 @@ def test_each_landing_page_counts_in_one_statement(
     make_dossiers(count, State.RECEIVED, received_at=timezone.now())
     client.force_login(demo_user(username))
     client.get(reverse("workspace:dashboard"))
+    # A dossier changes: the counts kept from the first visit are stale.
+    freshness.changed()
     statements = 2 if username == "manager" else 1
     limit = 3 + statements * per_count_statement() + (username == "manager")
     with django_assert_max_num_queries(limit) as captured:
@@ -322,3 +324,53 @@ def test_the_column_links_sort_and_keep_the_queue(client, demo, media):
         page
     )
     assert "sort=due" in page and "sort=age" in page
+
+
+@pytest.mark.parametrize("username", ["clerk", "manager"])
+def test_counts_are_kept_until_a_dossier_changes(
+    client, demo, media, settings, django_assert_max_num_queries, username
+):
+    """Shown again with nothing changed, the landing page counts nothing; any
+    change of a dossier (a save, or a bulk update) and the counts are read again
+    and right; so is a new minute."""
+    settings.QUEUE_COUNT_CACHE_SECONDS = 60
+    Dossier.objects.all().delete()
+    make_dossiers(3, State.RECEIVED, received_at=timezone.now())
+    client.force_login(demo_user(username))
+    client.get(reverse("workspace:dashboard"))
+
+    def counting_statements() -> int:
+        with django_assert_max_num_queries(20) as captured:
+            assert client.get(reverse("workspace:dashboard")).status_code == 200
+        return sum(
+            'FROM "dossiers_dossier"' in q["sql"] for q in captured.captured_queries
+        )
+
+    assert counting_statements() == 0
+    user = demo_user(username)
+    windows = due_windows(timezone.now())
+    assert (
+        queue_counts(user, windows)["open" if username == "manager" else "to_transfer"]
+        == 3
+    )
+
+    make_dossiers(2, State.RECEIVED, received_at=timezone.now())
+    assert counting_statements() == (2 if username == "manager" else 1)
+    assert (
+        queue_counts(user, windows)["open" if username == "manager" else "to_transfer"]
+        == 5
+    )
+
+    Dossier.objects.filter(state=State.RECEIVED).update(state=State.PROCESSING)
+    assert counting_statements() == (2 if username == "manager" else 1)
+    if username == "clerk":
+        assert queue_counts(user, windows)["to_transfer"] == 0
+    else:
+        assert queue_counts(user, windows)["open"] == 5
+        loads = agency_loads(user, windows)
+        assert sum(load.open for load in loads) == 5
+
+    later = due_windows(timezone.now() + timedelta(minutes=1))
+    with django_assert_max_num_queries(3) as captured:
+        queue_counts(user, later)
+    assert sum('FROM "dossiers_dossier"' in q["sql"] for q in captured) == 1

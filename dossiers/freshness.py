@@ -1,0 +1,110 @@
+"""How fresh the staff's counts are: a generation number of the dossiers' working data.
+
+The queue tabs of the worklist and the landing page, and the manager's table per
+agency, count dossiers in one statement each time they are shown: a few
+milliseconds for a clerk, over a hundred for a province's manager at a million
+dossiers (docs/performance.md). Those counts change only when a dossier, one of its
+steps or a Form 04 draft changes, or when time moves a due date into another window.
+So they are kept in the shared cache under a key holding:
+
+- the **generation**, a number in the cache that every change of those rows moves
+  on: ``post_save``/``post_delete`` of the models, and the ``update``,
+  ``bulk_update`` and ``bulk_create`` of their querysets (``ChangeCountingQuerySet``).
+  It moves at once and again when the transaction commits, so a request that
+  counted the old rows in between cannot keep its figures for long;
+- the **minute**, so that a count is never more than a minute behind the clock;
+- what the counts depend on about the user (id, role, agency, department).
+
+A change made behind the ORM's back (raw SQL) is seen when the entry expires
+(``QUEUE_COUNT_CACHE_SECONDS``). With 0 seconds (the default without Redis, where
+the cache is per process and one process could not tell the others) nothing is
+cached and every count is read from the database.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+
+GENERATION_KEY = "dossiers:generation"
+
+T = TypeVar("T")
+
+
+def _seconds() -> int:
+    return settings.QUEUE_COUNT_CACHE_SECONDS
+
+
+def _bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (or expired): any new value will do
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def changed() -> None:
+    """The dossiers' working data changed: counts read before this are stale."""
+    if not _seconds():
+        return
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def generation() -> int:
+    return cache.get(GENERATION_KEY, 0)
+
+
+def cached_counts(name: str, user: Any, now: datetime, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave for the same user, generation and minute."""
+    seconds = _seconds()
+    if not seconds:
+        return compute()
+    minute = now.replace(second=0, microsecond=0).isoformat()
+    key = (
+        f"counts:{name}:{generation()}:{minute}:{user.pk}:{user.role}:"
+        f"{user.agency_id}:{user.department_id}"
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+class ChangeCountingQuerySet(models.QuerySet):
+    """A queryset whose bulk writes move the generation on like a save does."""
+
+    def update(self, **kwargs: Any) -> int:
+        rows = super().update(**kwargs)
+        if rows:
+            changed()
+        return rows
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: Any = None) -> int:
+        rows = super().bulk_update(objs, fields, batch_size=batch_size)
+        if rows:
+            changed()
+        return rows
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            changed()
+        return created
+
+
+def _on_change(sender: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw"):  # loading fixtures
+        return
+    changed()
+
+
+def connect(*models_: type[models.Model]) -> None:
+    """Move the generation on at every save and delete of ``models_``."""
+    for model in models_:
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"fresh-{model}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"fresh-del-{model}")
