@@ -51,7 +51,10 @@ def changed() -> None:
     if not _seconds():
         return
     _bump()
-    transaction.on_commit(_bump)
+    # Once per transaction is enough (a seeding saves thousands of rows).
+    connection = transaction.get_connection()
+    if not any(entry[1] is _bump for entry in connection.run_on_commit):
+        transaction.on_commit(_bump)
 
 
 def generation() -> int:

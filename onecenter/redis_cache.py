@@ -11,6 +11,7 @@ across ``fork``), and Django already keeps one cache object per thread.
 
 from typing import Any
 
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 
@@ -38,9 +39,10 @@ class ReusingRedisCache(RedisCache):
         self._class = ReusingRedisCacheClient
 
 
-def redis_client_for(backend: Any) -> Any:
+def redis_client_for(alias: str = "default") -> Any:
     """The shared ``redis.Redis`` client behind a Django cache, or None when that
     cache is not on Redis (the per-process default without ``REDIS_URL``)."""
+    backend = caches[alias]
     if isinstance(backend, RedisCache):
         return backend._cache.get_client(write=True)
     return None

@@ -452,11 +452,12 @@ def _insert_steps(cursor, *, after_id: int, leader_id: int) -> None:
         cursor,
         DossierStep,
         (
-            "position, name, role, working_days, due_at, started_at, finished_at, "
-            "department_id, dossier_id, handled_by_id"
+            "position, stage, name, role, working_days, due_at, started_at, "
+            "finished_at, department_id, dossier_id, handled_by_id"
         ),
+        # The demo routes have no parallel branch: each step is its own stage.
         f"""
-        SELECT pos - 1, step ->> 'name', step ->> 'role',
+        SELECT pos - 1, pos - 1, step ->> 'name', step ->> 'role',
             (step ->> 'working_days')::numeric,
             d.received_at + (d.due_at - d.received_at) * pos / p.route_len,
             d.received_at + (d.due_at - d.received_at) * (pos - 1) / p.route_len

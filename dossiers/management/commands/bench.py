@@ -146,6 +146,7 @@ class Command(BaseCommand):
             DossierStep(
                 dossier_id=d.pk,
                 position=0,
+                stage=0,
                 name="Thẩm định hồ sơ",
                 role="officer",
                 working_days=2,
