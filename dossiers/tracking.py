@@ -14,9 +14,11 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -24,7 +26,6 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from audit.network import client_ip
-from onecenter.redis_cache import redis_client_for
 
 from .models import CLOCK_RUNNING_STATES, Dossier, DossierStep, State
 
@@ -227,6 +228,15 @@ return 0
 """
 
 
+def _redis_client() -> Any:
+    """The shared ``redis.Redis`` client behind the cache, or None when the cache
+    is not on Redis (the per-process default without ``REDIS_URL``)."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return backend._cache.get_client(write=True)
+    return None
+
+
 def _redis_reserve(client, limits: list[Limit], now: float) -> int:
     keys, args = [], []
     serializer = cache._cache._serializer
@@ -248,7 +258,7 @@ def reserve(limits: list[Limit], now: float | None = None) -> int:
     ``release``) is what keeps concurrent guesses from slipping past the limit.
     """
     now = time.time() if now is None else now
-    client = redis_client_for()
+    client = _redis_client()
     if client is not None:
         return _redis_reserve(client, limits, now)
     counted: list[Limit] = []
@@ -263,7 +273,7 @@ def reserve(limits: list[Limit], now: float | None = None) -> int:
 
 def release(limits: list[Limit]) -> None:
     """Give back a lookup that found its dossier: only misses count."""
-    client = redis_client_for()
+    client = _redis_client()
     if client is not None:
         keys = [cache.make_and_validate_key(limit.key) for limit in limits]
         client.eval(RELEASE_SCRIPT, len(keys), *keys)

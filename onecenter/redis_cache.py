@@ -11,7 +11,6 @@ across ``fork``), and Django already keeps one cache object per thread.
 
 from typing import Any
 
-from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 
@@ -37,12 +36,3 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
-
-
-def redis_client_for(alias: str = "default") -> Any:
-    """The shared ``redis.Redis`` client behind a Django cache, or None when that
-    cache is not on Redis (the per-process default without ``REDIS_URL``)."""
-    backend = caches[alias]
-    if isinstance(backend, RedisCache):
-        return backend._cache.get_client(write=True)
-    return None
