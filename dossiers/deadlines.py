@@ -359,14 +359,9 @@ def route_step_dues(
     unit = _unit(processing_time.unit)
     due = calendar.localize(due)
     transferred_at = calendar.localize(transferred_at)
-    if unit == WORKING_DAYS:
-        route_start = clock_start(received_at, unit, calendar, processing_time.cutoff)
-    else:
-        start_unit = CALENDAR_DAYS if unit == CALENDAR_DAYS else WORKING_HOURS
-        route_start = max(
-            clock_start(received_at, start_unit, calendar, processing_time.cutoff),
-            transferred_at,
-        )
+    route_start = _route_start(
+        received_at, unit, processing_time.cutoff, calendar, transferred_at
+    )
     ends = dict(zip(order, stage_dues, strict=True))
     begins = dict(zip(order, [route_start, *stage_dues[:-1]], strict=True))
     day_seconds = Decimal(int(calendar.office_hours.per_day.total_seconds()))
@@ -408,6 +403,23 @@ def route_step_dues(
                 moment = add_working_time(begin, _share_of(span, share), calendar)
         dues.append(min(max(moment, transferred_at), due, ends[stage]))
     return dues
+
+
+def _route_start(
+    received_at: datetime,
+    unit: str,
+    cutoff: time | None,
+    calendar: WorkCalendar,
+    transferred_at: datetime,
+) -> datetime:
+    """Where a route's steps count from: ``clock_start`` for working days; for
+    the other units the later of the transfer and the clock's start. Same-day
+    steps count from the moment received, as hour-based ones do: clock_start's
+    same-day opening would make step 1 due before receipt."""
+    if unit == WORKING_DAYS:
+        return clock_start(received_at, unit, calendar, cutoff)
+    start_unit = CALENDAR_DAYS if unit == CALENDAR_DAYS else WORKING_HOURS
+    return max(clock_start(received_at, start_unit, calendar, cutoff), transferred_at)
 
 
 def sequential_step_dues(
@@ -452,17 +464,12 @@ def sequential_step_dues(
     transferred_at = calendar.localize(transferred_at)
     if not step_days:
         return []
+    start = _route_start(
+        received_at, unit, processing_time.cutoff, calendar, transferred_at
+    )
     if unit == WORKING_DAYS:
-        start = clock_start(received_at, unit, calendar, processing_time.cutoff)
         dues = step_due_dates(start, step_days, calendar)
     else:
-        # Same-day steps count from the moment received, as hour-based ones do;
-        # clock_start's same-day opening would make step 1 due before receipt.
-        start_unit = CALENDAR_DAYS if unit == CALENDAR_DAYS else WORKING_HOURS
-        start = max(
-            clock_start(received_at, start_unit, calendar, processing_time.cutoff),
-            transferred_at,
-        )
         shares = _cumulative_shares(step_days)
         if start >= due:
             dues = [due] * len(shares)

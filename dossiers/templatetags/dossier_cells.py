@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 
 from ..models import FINAL_STATES, Channel, State
 
@@ -140,11 +140,20 @@ def due_cell(dossier: Any, windows: Any) -> SafeString:
     return text
 
 
-# The applicant's list: its action button by state (dossiers/my_list.html).
+# The applicant's list: its action button by state (dossiers/my_list.html); the
+# labels marked for makemessages, translated when drawn.
 _MY_ACTIONS = {
-    State.DRAFT: ("dossiers:draft", "btn-primary", "Continue"),
-    State.SUPPLEMENT_REQUESTED: ("dossiers:supplement", "btn-warning", "Supplement"),
-    State.AWAITING_SUPPLEMENT: ("dossiers:supplement", "btn-warning", "Supplement"),
+    State.DRAFT: ("dossiers:draft", "btn-primary", gettext_noop("Continue")),
+    State.SUPPLEMENT_REQUESTED: (
+        "dossiers:supplement",
+        "btn-warning",
+        gettext_noop("Supplement"),
+    ),
+    State.AWAITING_SUPPLEMENT: (
+        "dossiers:supplement",
+        "btn-warning",
+        gettext_noop("Supplement"),
+    ),
 }
 
 

@@ -349,20 +349,16 @@ def test_counts_are_kept_until_a_dossier_changes(
     assert counting_statements() == 0
     user = demo_user(username)
     windows = due_windows(timezone.now())
-    assert (
-        queue_counts(user, windows)["open" if username == "manager" else "to_transfer"]
-        == 3
-    )
+    queue = "open" if username == "manager" else "to_transfer"
+    statements = 2 if username == "manager" else 1
+    assert queue_counts(user, windows)[queue] == 3
 
     make_dossiers(2, State.RECEIVED, received_at=timezone.now())
-    assert counting_statements() == (2 if username == "manager" else 1)
-    assert (
-        queue_counts(user, windows)["open" if username == "manager" else "to_transfer"]
-        == 5
-    )
+    assert counting_statements() == statements
+    assert queue_counts(user, windows)[queue] == 5
 
     Dossier.objects.filter(state=State.RECEIVED).update(state=State.PROCESSING)
-    assert counting_statements() == (2 if username == "manager" else 1)
+    assert counting_statements() == statements
     if username == "clerk":
         assert queue_counts(user, windows)["to_transfer"] == 0
     else:
