@@ -1,7 +1,7 @@
 """Staff endpoints: the dossiers in the caller's scope, keyset pages and filters,
 and the workflow's actions with the version read (409, 403, 422)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -112,8 +112,14 @@ def test_filters(as_user, demo):
     processing = every_page(client, state="processing")
     assert processing and {r["state"] for r in processing} == {"processing"}
     overdue = every_page(client, due="overdue")
-    now = timezone.now().isoformat()
-    assert all(r["current_due_at"] < now for r in overdue if r["current_due_at"])
+    # Compared as moments: the API writes local time (+07:00), so comparing the
+    # text with a UTC one was wrong whenever the two fell on different hours.
+    now = timezone.now()
+    assert all(
+        datetime.fromisoformat(r["current_due_at"]) < now
+        for r in overdue
+        if r["current_due_at"]
+    )
     code = processing[0]["procedure_code"]
     by_procedure = every_page(client, state="processing", procedure=code)
     assert by_procedure and {r["procedure_code"] for r in by_procedure} == {code}
