@@ -29,6 +29,13 @@ Conventions (DOMAIN.md §4), shared by every function below:
   share it equally. Whatever the unit, no step is due before the
   transfer (its start) nor after the dossier's due date; when the two clash (a
   dossier transferred after its own due date) the due date wins.
+* A ``working_days`` route longer than the time to the dossier's due date (a
+  group's child whose share of the group's time is shorter than its route) is
+  *fitted* into it (``fit_route_days``): each stage gets the office time from
+  the route's start to the due date in proportion to its days, but at least
+  ``MIN_FITTED_STEP`` (one office hour, or its own length when shorter), so a
+  signature is never squeezed to minutes; the branches of a parallel stage keep
+  their proportion of it. The last step is then due exactly at the due date.
 """
 
 from __future__ import annotations
@@ -49,6 +56,10 @@ CALENDAR_DAYS = "calendar_days"
 WORKING_HOURS = "working_hours"
 SAME_DAY = "same_day"
 UNITS = frozenset({WORKING_DAYS, CALENDAR_DAYS, WORKING_HOURS, SAME_DAY})
+
+# The least office time a stage keeps when a route is fitted into a shorter time
+# (``fit_route_days``): one office hour, or its own length when shorter.
+MIN_FITTED_STEP = timedelta(hours=1)
 
 EARLY = "early"
 ON_TIME = "on_time"
@@ -329,7 +340,14 @@ def route_step_dues(
     steps of a stage are parallel branches: the stage lasts as long as its
     longest branch, every branch starts with the stage and is due at the stage's
     start plus its own days (for the proportional units: its own share of the
-    stage's time). Without parallel stages this is ``sequential_step_dues``."""
+    stage's time). Without parallel stages this is ``sequential_step_dues``.
+
+    For ``working_days``, a route longer than the time from its start to
+    ``due`` is first fitted into that time (``fit_route_days``)."""
+    if _unit(processing_time.unit) == WORKING_DAYS and step_days:
+        step_days = _fitted_working_days(
+            received_at, processing_time, step_days, calendar, due, stages
+        )
     if not stages or len(set(stages)) == len(stages):
         return sequential_step_dues(
             received_at,
@@ -403,6 +421,78 @@ def route_step_dues(
                 moment = add_working_time(begin, _share_of(span, share), calendar)
         dues.append(min(max(moment, transferred_at), due, ends[stage]))
     return dues
+
+
+def fit_route_days(
+    step_days: Sequence[Decimal],
+    stages: Sequence[int] | None,
+    available: Decimal,
+    minimum: Decimal,
+) -> list[Decimal]:
+    """The route's ``step_days`` fitted into ``available`` working days when its
+    stages (each as long as its longest branch, ``stage_starts``) add up to
+    more; unchanged otherwise (or when nothing is available: the due date caps
+    every step then).
+
+    The rule: each stage gets the available time in proportion to its days,
+    but never less than ``minimum`` days (or its own length when shorter); the
+    stages raised to it leave the rest to be shared in proportion among the
+    others. When even the minimums do not fit, the time is shared in proportion
+    to them (equal parts for stages longer than the minimum). A branch keeps its
+    proportion of its stage; no step gets more than its own days, and the
+    stages add up to ``available``."""
+    days = [Decimal(d) for d in step_days]
+    stages = list(stages) if stages is not None else list(range(len(days)))
+    if len(stages) != len(days):
+        raise ValueError("One stage per route step.")
+    lengths: dict[int, Decimal] = {}
+    for value, stage in zip(days, stages, strict=True):
+        lengths[stage] = max(lengths.get(stage, Decimal(0)), value)
+    if available <= 0 or sum(lengths.values(), Decimal(0)) <= available:
+        return days
+    fitted = _shares_with_minimum(lengths, available, minimum)
+    return [
+        value * fitted[stage] / lengths[stage] if lengths[stage] else Decimal(0)
+        for value, stage in zip(days, stages, strict=True)
+    ]
+
+
+def _shares_with_minimum(
+    lengths: Mapping[int, Decimal], available: Decimal, minimum: Decimal
+) -> dict[int, Decimal]:
+    floors = {stage: min(length, minimum) for stage, length in lengths.items()}
+    floor_total = sum(floors.values(), Decimal(0))
+    if floor_total >= available:
+        return {stage: available * f / floor_total for stage, f in floors.items()}
+    fixed: dict[int, Decimal] = {}
+    while True:
+        free = {s: length for s, length in lengths.items() if s not in fixed}
+        free_total = sum(free.values(), Decimal(0))
+        scale = (available - sum(fixed.values(), Decimal(0))) / free_total
+        raised = {s for s, length in free.items() if length * scale < floors[s]}
+        if not raised:
+            return {**fixed, **{s: length * scale for s, length in free.items()}}
+        fixed.update({s: floors[s] for s in raised})
+
+
+def _fitted_working_days(
+    received_at: datetime,
+    processing_time: ProcessingTime,
+    step_days: Sequence[Decimal],
+    calendar: WorkCalendar,
+    due: datetime,
+    stages: Sequence[int] | None,
+) -> list[Decimal]:
+    """``fit_route_days`` with the office time from the route's start to ``due``."""
+    start = clock_start(received_at, WORKING_DAYS, calendar, processing_time.cutoff)
+    day_seconds = Decimal(int(calendar.office_hours.per_day.total_seconds()))
+    span = working_time_between(start, calendar.localize(due), calendar)
+    return fit_route_days(
+        step_days,
+        stages,
+        Decimal(int(span.total_seconds())) / day_seconds,
+        Decimal(int(MIN_FITTED_STEP.total_seconds())) / day_seconds,
+    )
 
 
 def _route_start(

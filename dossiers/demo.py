@@ -363,6 +363,27 @@ DEMO_DOSSIERS: tuple[DemoDossier, ...] = (
     DemoDossier(  # provincial social insurance; overdue
         "khai", "1.014137", (E("counter", 9, "10:00"), E("transfer", 9, "10:30"))
     ),
+    DemoDossier(  # construction permit on parallel branches (docs/interagency.md):
+        # the ward's department and the ward police work at once, each branch
+        # held; the fire-safety opinion is due today, the dossier on track
+        "tuan",
+        "1.013225",
+        (
+            E("counter", 4, "09:00"),
+            E("transfer", 4, "09:30"),
+            E("claim", 4, "10:00", by="works_officer"),
+            E(
+                "transfer_to_agency",
+                2,
+                "10:00",
+                "Hồ sơ đủ điều kiện; đề nghị Công an phường cho ý kiến về phòng "
+                "cháy, chữa cháy đối với công trình.",
+                by="works_officer",
+            ),
+            E("claim", 1, "08:00", by="works_officer"),
+            E("claim", 1, "08:30", by="fire_officer"),
+        ),
+    ),
     # --- decided, result waiting ----------------------------------------------
     DemoDossier(  # approved after a supplement that paused the clock
         "huong",
@@ -612,6 +633,7 @@ class _Seeder:
         self.today = timezone.localtime(now).date()
         self.calendar = load_calendar({self.today.year - 1, self.today.year})
         usernames = {"clerk", "officer", "leader", "manager", "citizen"}
+        usernames |= {"works_officer", "fire_officer"}
         usernames |= DEMO_APPLICANT_USERNAMES
         self.users = {
             user.username: user
@@ -811,6 +833,18 @@ class _Seeder:
             assignee=self._assignee(dossier, dossier.current_step_index + 1),
             note=event.text,
             at=at,
+        )
+
+    def _claim(self, spec, dossier, event, at) -> Dossier:
+        return services.dossier_claim(
+            dossier=dossier, actor=self.users[event.by], note=event.text, at=at
+        )
+
+    def _transfer_to_agency(self, spec, dossier, event, at) -> Dossier:
+        # Into a stage of parallel branches nobody is named: each branch's
+        # people take their own (``claim``).
+        return services.dossier_transfer_to_agency(
+            dossier=dossier, actor=self.users[event.by], note=event.text, at=at
         )
 
     def _request_supplement(self, spec, dossier, event, at) -> Dossier:

@@ -154,7 +154,8 @@ at_last_step.reason = _(  # type: ignore[attr-defined]
 
 # The transition log row of a join of parallel branches (docs/interagency.md):
 # written by dossiers/services/branches.py, not an action anyone presses, so not
-# in the registry (the applicant's timeline skips it; Form 06 prints it).
+# in the registry (the applicant's timeline tells it as the join, dossiers/
+# timeline.py; Form 06 prints it).
 JOIN_BRANCHES = "join_branches"
 
 
@@ -577,6 +578,13 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 fields=["current_due_at", "id"],
                 condition=models.Q(state__in=WORK_STATES),
                 name="dossier_open_due",
+            ),
+            # Inter-agency work per agency (reports/shares.py): the few dossiers
+            # crossing agencies, open or closed since a period began.
+            models.Index(
+                fields=["closed_at"],
+                condition=models.Q(crosses_agencies=True),
+                name="dossier_interagency_closed",
             ),
         ]
         constraints = [

@@ -5,7 +5,9 @@ records one ``TransitionNotice`` in the same transaction as the change, so a
 notice exists exactly when the change committed. After commit, the task in
 ``dossiers/tasks.py`` sends it through the pipeline every notice shares
 (``notifications.delivery``): in the app, by e-mail and by SMS, as
-``NOTICE_CHANNELS["applicant"]`` says, each channel at most once.
+``NOTICE_CHANNELS["applicant"]`` says, each channel at most once. The results
+of a group file's children are held instead for one digest per group file
+(``HELD_FOR_DIGEST``, docs/interagency.md "One notice stream").
 """
 
 from collections.abc import Callable, Iterator
@@ -54,6 +56,28 @@ def register_digest_recorder(recorder: DigestRecorder) -> None:
         _digest_recorders.append(recorder)
 
 
+# The results of a group's children come at different moments (approvals and
+# denials by different agencies, hand-backs one by one or a stack at the desk):
+# their notices go to a window recorder (procedure_groups.digest), which holds
+# them a short while in one digest per group file; False when it cannot.
+HELD_FOR_DIGEST = frozenset({"approve", "deny", "return_result"})
+_window_recorders: list[DigestRecorder] = []
+
+
+def register_window_recorder(recorder: DigestRecorder) -> None:
+    """Called from the app's ``ready``; the same recorder is kept once."""
+    if recorder not in _window_recorders:
+        _window_recorders.append(recorder)
+
+
+def _held(code: str, entries: list[tuple[TransitionLog, dict[str, Any]]]) -> bool:
+    """Whether a window recorder took these notices of one group file: any of
+    them a result (``HELD_FOR_DIGEST``), so what ends with it joins it too."""
+    if not any(log.transition in HELD_FOR_DIGEST for log, _recipient in entries):
+        return False
+    return any(recorder(code, entries) for recorder in _window_recorders)
+
+
 @contextmanager
 def batch() -> Iterator[list[Gathered] | None]:
     """Within this block, the notices of dossiers filed with a group are gathered
@@ -72,14 +96,17 @@ def batch() -> Iterator[list[Gathered] | None]:
 
 
 def record_batch(gathered: list[Gathered]) -> list[TransitionNotice]:
-    """One message per group file of the batch: several notices of one group go
-    to a digest recorder, a single one is recorded as usual. Returns the
+    """One message per group file of the batch: notices with a result join the
+    group file's digest window, several others of one group go to a digest
+    recorder, a single one is recorded as usual. Returns the
     ``TransitionNotice`` rows recorded (the caller sends them after commit)."""
     by_group: dict[str, list[tuple[TransitionLog, dict[str, Any]]]] = {}
     for code, log, recipient in gathered:
         by_group.setdefault(code, []).append((log, recipient))
     notices = []
     for code, entries in by_group.items():
+        if _held(code, entries):
+            continue
         if len(entries) > 1 and any(r(code, entries) for r in _digest_recorders):
             continue
         notices += [
@@ -125,6 +152,8 @@ def record_transition_notice(log: TransitionLog) -> TransitionNotice | None:
     group = (log.dossier.procedure_snapshot or {}).get("group") or {}
     if gathered is not None and group.get("code"):
         gathered.append((group["code"], log, recipient))
+        return None
+    if group.get("code") and _held(group["code"], [(log, recipient)]):
         return None
     return TransitionNotice.objects.create(
         key=f"transition:{log.pk}", log=log, **recipient

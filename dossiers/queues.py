@@ -69,14 +69,17 @@ class Queue:
         return self.filter(dossiers, user, windows)
 
 
-def _current_step(**lookups: Any) -> Exists:
+def _current_step(*conditions: Q, **lookups: Any) -> Exists:
     """Whether the dossier's current step matches ``lookups``; at a stage of
-    parallel branches, any of its open branches (docs/interagency.md)."""
+    parallel branches, any of its open branches (docs/interagency.md), never
+    a branch already done (the stage's first may be)."""
     index = OuterRef("current_step_index")
     return Exists(
         DossierStep.objects.filter(
-            Q(position=index) | Q(stage=index, finished_at__isnull=True),
+            Q(position=index) | Q(stage=index),
+            *conditions,
             dossier=OuterRef("pk"),
+            finished_at__isnull=True,
             **lookups,
         ).order_by()
     )
@@ -135,8 +138,13 @@ def _department_due_soon(dossiers: QuerySet[Dossier], user: Any, windows: DueWin
 
 
 def _to_decide(dossiers: QuerySet[Dossier], user: Any, windows: DueWindows):
-    """At a leader's step of the route: approve or deny is theirs to sign."""
-    return dossiers.filter(_current_step(role=Role.LEADER), state=State.PROCESSING)
+    """At a leader's step of the route: approve or deny is theirs to sign. The
+    step must be the leader's own agency's: an inter-agency dossier stays in
+    the view of an agency whose share is done, or that works another branch."""
+    own_agency = Q(agency_id=user.agency_id) | Q(agency__isnull=True)
+    return dossiers.filter(
+        _current_step(own_agency, role=Role.LEADER), state=State.PROCESSING
+    )
 
 
 # Form 04 can be signed while the clock runs or is paused (``Dossier.extend``).

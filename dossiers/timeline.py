@@ -4,16 +4,24 @@ The transition log is the staff's record: it names officers and keeps their note
 The applicant sees one sentence per event (the registry's ``timeline``), and a note
 only where it is addressed to them (reasons, requests, their own messages); never
 who handled it inside.
+
+A route with a stage of parallel branches (docs/interagency.md) is told as its
+real hand-offs: the fork is one sentence naming the agencies working at the same
+time, the join one sentence; a branch finishing before the others says nothing
+(its own hand-off is on Form 06, for the staff).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import State, TransitionLog
+from procedures.models import Agency
+
+from .models import JOIN_BRANCHES, Dossier, State, TransitionLog, step_agency_id
 from .workflow import ACTIONS
 
 
@@ -31,18 +39,134 @@ def applicant_event(action: str) -> str:
     return str(entry.timeline) if entry else ""
 
 
-def applicant_timeline(logs: Iterable[TransitionLog]) -> list[Event]:
-    """The dossier's history as the applicant may read it, oldest first."""
-    return [
-        Event(
-            at=log.created_at,
-            action=log.transition,
-            text=applicant_event(log.transition),
-            note=log.note if ACTIONS[log.transition].note_for_applicant else "",
+@dataclass(frozen=True)
+class RouteShape:
+    """What the timeline needs of a route with parallel stages: each step's
+    stage (``Dossier.stages``) and the name of the agency working it."""
+
+    stages: Sequence[int]
+    agencies: Sequence[str]
+
+
+def route_shape(dossier: Dossier) -> RouteShape | None:
+    """The shape of ``dossier``'s route when it has a stage of parallel
+    branches (one query, for the agencies' names); None, with no query, for a
+    route of single steps, whose timeline needs nothing more than its log."""
+    stages = dossier.stages
+    if len(set(stages)) == len(stages):
+        return None
+    ids = [step_agency_id(dossier, position) for position in range(len(stages))]
+    names = dict(
+        Agency.objects.filter(pk__in={i for i in ids if i}).values_list("pk", "name")
+    )
+    return RouteShape(stages, [names.get(i, "") for i in ids])
+
+
+def applicant_timeline(
+    logs: Iterable[TransitionLog], route: RouteShape | None = None
+) -> list[Event]:
+    """The dossier's history as the applicant may read it, oldest first.
+
+    ``route`` (``route_shape``) is needed only for a route with parallel
+    stages: without it every hand-off is read as a step of a sequence."""
+    stages = _StageReplay(route) if route is not None else None
+    events = []
+    for log in logs:
+        text = stages.sentence(log) if stages is not None else None
+        if text is None:
+            if log.transition not in ACTIONS or ACTIONS[log.transition].internal:
+                continue
+            text = applicant_event(log.transition)
+        elif not text:
+            continue
+        entry = ACTIONS.get(log.transition)
+        events.append(
+            Event(
+                at=log.created_at,
+                action=log.transition,
+                text=text,
+                note=log.note if entry and entry.note_for_applicant else "",
+            )
         )
-        for log in logs
-        if log.transition in ACTIONS and not ACTIONS[log.transition].internal
-    ]
+    return events
+
+
+class _StageReplay:
+    """Follows the log through the route's stages, as Form 06 does, to tell the
+    fork and the join of parallel branches once each."""
+
+    def __init__(self, route: RouteShape) -> None:
+        self.route = route
+        self.stage: int | None = None
+
+    def _positions(self, stage: int) -> list[int]:
+        return [i for i, s in enumerate(self.route.stages) if s == stage]
+
+    def _parallel(self, stage: int | None) -> bool:
+        return stage is not None and len(self._positions(stage)) > 1
+
+    def _after(self, stage: int | None) -> int:
+        return 0 if stage is None else self._positions(stage)[-1] + 1
+
+    def _agencies(self, stage: int) -> list[str]:
+        names = (self.route.agencies[p] for p in self._positions(stage))
+        return list(dict.fromkeys(name for name in names if name))
+
+    def sentence(self, log: TransitionLog) -> str | None:
+        """The applicant's sentence for ``log`` where parallel stages change it:
+        "" to say nothing (a branch done, the join speaks), the fork's or the
+        join's sentence, or None for the registry's own."""
+        if log.from_state == State.RECEIVED and log.to_state == State.PROCESSING:
+            self.stage = 0
+            return self._fork(0) if self._parallel(0) else None
+        if log.transition == JOIN_BRANCHES:
+            done, self.stage = self.stage, self._after(self.stage)
+            return self._join(done, self.stage)
+        if log.transition in ("forward", "transfer_to_agency"):
+            if self._parallel(self.stage):
+                return ""
+            self.stage = self._after(self.stage)
+            return self._fork(self.stage) if self._parallel(self.stage) else None
+        if log.transition == "return_to_agency" and self.stage:
+            # Never next to a parallel stage (``returns_to_one_step``).
+            self.stage = self.route.stages[self.stage - 1]
+        return None
+
+    def _fork(self, stage: int) -> str:
+        agencies = self._agencies(stage)
+        if len(agencies) > 1:
+            return gettext(
+                "The dossier was passed to several agencies that work on it at "
+                "the same time: %(agencies)s (inter-agency one-stop)."
+            ) % {"agencies": ", ".join(agencies)}
+        return gettext(
+            "The dossier moved to several processing steps worked on at the same "
+            "time by %(agency)s."
+        ) % {"agency": ", ".join(agencies)}
+
+    def _join(self, done: int | None, following: int) -> str:
+        branches = self._agencies(done) if done is not None else []
+        if following >= len(self.route.stages):
+            following_agencies: list[str] = []
+        else:
+            following_agencies = self._agencies(following)
+        if len({*branches, *following_agencies}) <= 1:
+            text = gettext(
+                "The processing steps worked on at the same time are all done; "
+                "the dossier moved to the next processing step."
+            )
+        else:
+            text = gettext(
+                "The agencies working on the dossier at the same time "
+                "(%(agencies)s) have all done their part; it went on to "
+                "%(next)s."
+            ) % {
+                "agencies": ", ".join(branches),
+                "next": ", ".join(following_agencies),
+            }
+        if self._parallel(following):
+            text = f"{text} {self._fork(following)}"
+        return text
 
 
 @dataclass(frozen=True)

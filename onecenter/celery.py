@@ -71,4 +71,13 @@ app.conf.beat_schedule = {
         "schedule": 30.0,
         "options": {"expires": 30},
     },
+    # Group files' notice digests whose window is over and not yet sent
+    # (procedure_groups/tasks.py): each is also queued with a countdown when
+    # opened; this sends those whose message was lost with a worker. Every
+    # minute; a sweep not started by then is dropped, the next finds the same.
+    "group-notice-digests": {
+        "task": "procedure_groups.tasks.send_due_group_notices",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

@@ -304,6 +304,11 @@ NOTICE_CHANNELS = {
         "NOTICE_APPLICANT_CHANNELS", default=["in_app", "email", "sms"]
     ),
 }
+# The results of a group file's children (ready, handed back) reach the applicant
+# as one digest: the first change opens it, every change of the same group file
+# within this many seconds joins it, and it is sent at the window's end
+# (procedure_groups/digest.py; docs/interagency.md, "One notice stream").
+GROUP_NOTICE_WINDOW_SECONDS = env.int("GROUP_NOTICE_WINDOW_SECONDS", default=180)
 # The SMS gateway: a dotted path to a class with send(phone, text, *, key). The
 # console one prints the messages; a real gateway is a class like it.
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.channels.ConsoleSMSBackend")

@@ -155,7 +155,12 @@ AGENCIES: list[tuple[str, str, str, str, str | None, bool, list[tuple[str, str]]
         AdministrativeLevel.COMMUNE,
         "000.21.31.H99",
         False,
-        [("cu-tru", "Đội Quản lý hành chính – Cư trú")],
+        [
+            ("cu-tru", "Đội Quản lý hành chính – Cư trú"),
+            # The fire-safety opinion of the demo construction permit's parallel
+            # branch (procedure 1.013225, docs/interagency.md).
+            ("pccc", "Tổ Phòng cháy, chữa cháy và cứu nạn, cứu hộ"),
+        ],
     ),
     (
         "000.21.40.H99",
@@ -247,6 +252,25 @@ DEMO_ACCOUNTS = [
         "000.00.20.H99",
         "lanh-dao",
         email="land.leader@onecenter.local",
+    ),
+    # The two parallel branches of the demo construction permit (procedure
+    # 1.013225, docs/interagency.md): the ward's economic, infrastructure and
+    # urban department, and the ward police's fire-safety team.
+    DemoAccount(
+        "works_officer",
+        "Trịnh Quang Huy",
+        Role.OFFICER,
+        WARD_PEOPLES_COMMITTEE,
+        "kinh-te-ha-tang",
+        email="works.officer@onecenter.local",
+    ),
+    DemoAccount(
+        "fire_officer",
+        "Đinh Văn Cường",
+        Role.OFFICER,
+        "000.21.33.H99",
+        "pccc",
+        email="fire.officer@onecenter.local",
     ),
     DemoAccount(
         "citizen",

@@ -91,7 +91,14 @@ class ProcedureGroupAdmin(SimpleHistoryAdmin):
 class GroupNoticeAdmin(admin.ModelAdmin):
     """One notice for several changes of a group file's dossiers: read only."""
 
-    list_display = ("key", "recipient_name", "status", "created_at", "sent_at")
+    list_display = (
+        "key",
+        "recipient_name",
+        "status",
+        "created_at",
+        "send_after",
+        "sent_at",
+    )
     list_filter = ("status",)
     search_fields = ("key", "filing__code")
 

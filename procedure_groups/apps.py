@@ -10,10 +10,12 @@ class ProcedureGroupsConfig(AppConfig):
 
     def ready(self) -> None:
         # The "groups" list of the catalogue file (procedures.catalogue_io).
-        from dossiers.notices import register_digest_recorder
+        from dossiers.notices import register_digest_recorder, register_window_recorder
 
         from . import catalogue  # noqa: F401
-        from .digest import record_digest
+        from .digest import hold_in_window, record_digest
 
-        # One notice per group file and batch of changes (digest.py).
+        # One notice per group file and batch of changes (digest.py), and the
+        # children's results gathered in one digest per window.
         register_digest_recorder(record_digest)
+        register_window_recorder(hold_in_window)

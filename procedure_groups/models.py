@@ -303,6 +303,11 @@ class GroupNotice(Delivery):
     together (one event batch: e.g. received at the desk, or a refusal ending the
     dossiers that needed its result), instead of one per child. Recorded in the
     transaction of the changes, sent after commit (procedure_groups/notices.py).
+
+    A **digest** (``send_after`` set) gathers the results of the children ready
+    or handed back at different moments: it stays open, taking every such change
+    of its group file, until it is sent at ``send_after`` (the end of the
+    window, ``GROUP_NOTICE_WINDOW_SECONDS``).
     """
 
     filing = models.ForeignKey(
@@ -316,9 +321,37 @@ class GroupNotice(Delivery):
         verbose_name=_("transitions"),
         related_name="group_notices",
     )
+    send_after = models.DateTimeField(
+        _("sent after"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A digest of results is sent at the end of its window; empty: sent at once."
+        ),
+    )
 
     class Meta:
         verbose_name = _("group notice")
         verbose_name_plural = _("group notices")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "id"], name="group_notice_status")]
+        indexes = [
+            models.Index(fields=["status", "id"], name="group_notice_status"),
+            # The beat sweep's read: digests whose window is over, not yet tried.
+            models.Index(
+                fields=["send_after"],
+                condition=models.Q(status="pending", attempts=0),
+                name="group_digest_due",
+            ),
+        ]
+        constraints = [
+            # One open digest per group file: a change joins it, never a second
+            # one beside it (two workers recording at once: one insert fails and
+            # that transaction joins the other's digest).
+            models.UniqueConstraint(
+                fields=["filing"],
+                condition=models.Q(
+                    status="pending", attempts=0, send_after__isnull=False
+                ),
+                name="one_open_group_digest",
+            )
+        ]

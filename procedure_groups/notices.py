@@ -10,27 +10,62 @@ handed to ``digest.record_digest``, which records one ``GroupNotice`` naming
 every transition, sent after commit by ``tasks.send_group_notice`` through the
 pipeline every notice shares (``notifications.delivery``: each channel at most
 once). A batch with one notice of a group records the usual transition notice.
+
+**One notice stream**: the results of the children, ready or handed back at
+different moments (``dossiers.notices.HELD_FOR_DIGEST``), go to the group
+file's open digest (``digest.hold_in_window``): a ``GroupNotice`` with
+``send_after`` at the end of the window (``GROUP_NOTICE_WINDOW_SECONDS`` after
+its first change) that every such change joins until then. Its sending is
+queued with that countdown; the beat sweep (``tasks.send_due_group_notices``)
+sends any digest whose window is over and that was never tried, so nothing is
+lost when a worker restarts. Before its time, ``send_group_notice`` does
+nothing.
 """
 
+from datetime import datetime
+
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications import delivery
 from notifications.channels import Message
+from notifications.models import Status
 
-from .models import GroupNotice
+from .models import GroupFiling, GroupNotice
+
+SWEEP_BATCH = 500
 
 
 def send_group_notice(notice_id: int) -> GroupNotice | None:
-    return delivery.deliver(
-        GroupNotice.objects.select_related("filing__group"), notice_id, compose=compose
+    """Send the notice if it is due (a digest: its window is over); None when
+    not yet due, already sent, or being sent by another worker. Only the
+    notice's row is locked (no join), so two notices of one group file or
+    group never skip each other."""
+    due = GroupNotice.objects.filter(
+        Q(send_after__isnull=True) | Q(send_after__lte=timezone.now())
+    )
+    return delivery.deliver(due, notice_id, compose=compose)
+
+
+def due_digests(now: datetime) -> list[int]:
+    """The digests whose window is over and that were never tried (a failed
+    attempt is retried by its own task), oldest first (index
+    ``group_digest_due``)."""
+    return list(
+        GroupNotice.objects.filter(
+            status=Status.PENDING, attempts=0, send_after__lte=now
+        )
+        .order_by("send_after")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
 
 
 def compose(notice: GroupNotice) -> Message:
     """The group's notice in the applicant's language: each dossier's new
     status, what it means and the centre's message."""
-    filing = notice.filing
+    filing = GroupFiling.objects.select_related("group").get(pk=notice.filing_id)
     link = (
         reverse("procedure_groups:mine", args=[filing.pk])
         if filing.applicant_id

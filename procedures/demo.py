@@ -70,6 +70,7 @@ AGENCIES_WITH_LEADERSHIP = {
 CUTOFF_SAME_DAY = "15:00"
 
 LAND_REGISTRATION_OFFICE = "000.00.20.H99"
+WARD_POLICE = "000.21.33.H99"
 # Inter-agency one-stop (docs/interagency.md): a vertical route, commune → province.
 # Re-issuing a lost land-use certificate: filed at the ward centre, the ward's
 # people's committee posts the notice of loss and confirms it (the posting time
@@ -110,6 +111,53 @@ INTERAGENCY_ROUTES: dict[str, dict[str, Any]] = {
                 "role": "leader",
                 "agency": LAND_REGISTRATION_OFFICE,
                 "department": {"agency": LAND_REGISTRATION_OFFICE, "code": "lanh-dao"},
+                "working_days": "2",
+            },
+        ],
+    },
+    # Parallel branches with a join (docs/interagency.md): a construction permit
+    # (7 working days for a house) filed at the ward centre. The ward's economic,
+    # infrastructure and urban department checks the file and the site, then at
+    # the same time it checks the plan against the zoning and drafts the permit
+    # while the ward police give their opinion on fire safety; the ward's leader
+    # signs once both are done. The route and its split of the days are ours
+    # *(verify against the province's published internal route)*.
+    "1.013225": {
+        "receiving_agency": WARD_DESK,
+        "route": [
+            {
+                "name": "Kiểm tra hồ sơ, hiện trạng; gửi lấy ý kiến",
+                "role": "officer",
+                "agency": WARD_PEOPLES_COMMITTEE,
+                "department": {
+                    "agency": WARD_PEOPLES_COMMITTEE,
+                    "code": "kinh-te-ha-tang",
+                },
+                "working_days": "2",
+            },
+            {
+                "name": "Đối chiếu quy hoạch, dự thảo giấy phép",
+                "role": "officer",
+                "agency": WARD_PEOPLES_COMMITTEE,
+                "department": {
+                    "agency": WARD_PEOPLES_COMMITTEE,
+                    "code": "kinh-te-ha-tang",
+                },
+                "working_days": "3",
+            },
+            {
+                "name": "Ý kiến về phòng cháy, chữa cháy",
+                "role": "officer",
+                "agency": WARD_POLICE,
+                "department": {"agency": WARD_POLICE, "code": "pccc"},
+                "working_days": "2",
+                "parallel_with_previous": True,
+            },
+            {
+                "name": "Phê duyệt, ký giấy phép xây dựng",
+                "role": "leader",
+                "agency": WARD_PEOPLES_COMMITTEE,
+                "department": {"agency": WARD_PEOPLES_COMMITTEE, "code": "lanh-dao"},
                 "working_days": "2",
             },
         ],

@@ -86,6 +86,9 @@ def _context(reminder: Reminder) -> dict[str, Any]:
         )
     else:
         context["link"] = _link(reverse("workspace:dossier_detail", args=[dossier.pk]))
+        # At a stage of parallel branches, the recipient's own branch (else
+        # the open branch first in the route): docs/interagency.md.
+        dossier.focus_on(reminder.recipient)
         context["step"] = dossier.current_step
     return context
 

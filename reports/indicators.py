@@ -9,7 +9,6 @@ can be compared number by number.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -18,7 +17,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -97,6 +95,18 @@ class Scope:
     procedure: int | None = None
     channel: str = ""
     level: str = ""
+
+    def described(self) -> tuple:
+        """The scope as a cache key's part: the same scope, the same tuple."""
+        agencies = None if self.agencies is None else tuple(sorted(self.agencies))
+        return (
+            agencies,
+            self.desk_too,
+            self.sector,
+            self.procedure,
+            self.channel,
+            self.level,
+        )
 
     def q(self) -> Q:
         """The filter, on ``DailySummary`` and ``Dossier`` alike (same field names)."""
@@ -307,46 +317,28 @@ def cached_group_summaries(
 ) -> dict[Hashable, Figures]:
     """``group_summaries``, cached until the next rebuild writes summary rows
     (``summaries.generation``): the built days do not change in between."""
-    seconds = summaries.summary_cache_seconds()
-    if not seconds:
-        return group_summaries(
-            first,
-            last,
-            scope,
-            group,
-            stock_only=stock_only,
-            distributions=distributions,
-        )
-    agencies = None if scope.agencies is None else tuple(sorted(scope.agencies))
-    described = repr(
-        (
-            summaries.generation(),
-            first,
-            last,
-            agencies,
-            scope.desk_too,
-            scope.sector,
-            scope.procedure,
-            scope.channel,
-            scope.level,
-            group,
-            stock_only,
-            distributions,
-        )
+    described = (
+        summaries.generation(),
+        first,
+        last,
+        *scope.described(),
+        group,
+        stock_only,
+        distributions,
     )
-    key = "reports:sums:" + hashlib.sha256(described.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = group_summaries(
+    return summaries.cached_figures(
+        "sums",
+        described,
+        lambda: group_summaries(
             first,
             last,
             scope,
             group,
             stock_only=stock_only,
             distributions=distributions,
-        )
-        cache.set(key, found, seconds)
-    return found
+        ),
+        seconds=summaries.summary_cache_seconds(),
+    )
 
 
 def _month(value: Any) -> Any:
@@ -652,28 +644,10 @@ def overdue_counts(moment: datetime, scope: Scope) -> dict[tuple[int, int], int]
 def cached_overdue_counts(moment: datetime, scope: Scope) -> dict[tuple[int, int], int]:
     """``overdue_counts`` kept REPORTS_LIVE_MAX_AGE_SECONDS in the cache; a
     period not over yet is counted "now", whatever the moment of the call."""
-    seconds = summaries.live_max_age()
-    if not seconds:
-        return overdue_counts(moment, scope)
     at = "now" if moment >= timezone.now() else moment.isoformat()
-    agencies = None if scope.agencies is None else tuple(sorted(scope.agencies))
-    described = repr(
-        (
-            at,
-            agencies,
-            scope.desk_too,
-            scope.sector,
-            scope.procedure,
-            scope.channel,
-            scope.level,
-        )
+    return summaries.cached_figures(
+        "overdue", (at, *scope.described()), lambda: overdue_counts(moment, scope)
     )
-    key = "reports:overdue:" + hashlib.sha256(described.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = overdue_counts(moment, scope)
-        cache.set(key, found, seconds)
-    return found
 
 
 def overdue_at(

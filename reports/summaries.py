@@ -14,9 +14,12 @@ the transition log's index on its time.
 
 from __future__ import annotations
 
+import hashlib
 import time as clock
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from uuid import uuid4
 
 from django.conf import settings
@@ -117,12 +120,33 @@ def new_generation() -> None:
     transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid4().hex, None))
 
 
+T = TypeVar("T")
+
+
 def summary_cache_seconds() -> int:
     return getattr(settings, "REPORTS_SUMMARY_CACHE_SECONDS", 3600)
 
 
 def live_max_age() -> int:
     return getattr(settings, "REPORTS_LIVE_MAX_AGE_SECONDS", 60)
+
+
+def cached_figures(
+    name: str, described: tuple, compute: Callable[[], T], seconds: int | None = None
+) -> T:
+    """``compute()`` kept ``seconds`` (``live_max_age()`` unless given) in the
+    shared cache under ``name`` and what it was computed for (``described``:
+    dates, scope); computed every time with 0."""
+    seconds = live_max_age() if seconds is None else seconds
+    if not seconds:
+        return compute()
+    digest = hashlib.sha256(repr(described).encode()).hexdigest()
+    key = f"reports:{name}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
 
 
 @dataclass(frozen=True)

@@ -133,14 +133,44 @@ def sort_rows(rows: list[Row], key: str, descending: bool) -> list[Row]:
 @dataclass
 class OverdueRow:
     dossier: Dossier
-    step: DossierStep | None
+    # The step in hand; at a stage of parallel branches every open branch, the
+    # one due first first, as the worklist shows it (docs/interagency.md).
+    steps: list[DossierStep]
     days_late: int
+
+    @property
+    def step(self) -> DossierStep | None:
+        return self.steps[0] if self.steps else None
 
     @property
     def person(self) -> Any:
         if self.dossier.assignee_id:
             return self.dossier.assignee
         return self.step.handled_by if self.step and self.step.handled_by_id else None
+
+    @property
+    def step_label(self) -> str:
+        """The step's name; for open branches, each with its department and
+        agency."""
+        if len(self.steps) < 2:
+            return self.step.name if self.step else ""
+        return "; ".join(f"{s.name} ({self._unit(s)})" for s in self.steps)
+
+    @property
+    def person_label(self) -> str:
+        """Who holds the step; for open branches, each branch's holder."""
+        if len(self.steps) < 2:
+            person = self.person
+            return person.display_name if person else ""
+        return "; ".join(
+            s.handled_by.display_name if s.handled_by_id else "—" for s in self.steps
+        )
+
+    def _unit(self, step: DossierStep) -> str:
+        agency = step.agency or self.dossier.deciding_agency
+        if step.department_id:
+            return f"{step.department.name} – {agency}"
+        return str(agency)
 
 
 def overdue_dossiers(scope: Scope, now: datetime | None = None) -> list[OverdueRow]:
@@ -169,7 +199,9 @@ def overdue_dossiers(scope: Scope, now: datetime | None = None) -> list[OverdueR
         .prefetch_related(
             Prefetch(
                 "steps",
-                queryset=DossierStep.objects.select_related("handled_by"),
+                queryset=DossierStep.objects.select_related(
+                    "handled_by", "agency", "department"
+                ),
             )
         )
         .order_by("current_due_at", "id")[:OVERDUE_LIMIT]
@@ -190,17 +222,23 @@ def overdue_dossiers(scope: Scope, now: datetime | None = None) -> list[OverdueR
         day -= timedelta(days=1)
     rows = []
     for dossier in dossiers:
-        step = next(
-            (
-                s
-                for s in dossier.steps.all()
-                if s.position == dossier.current_step_index
-            ),
-            None,
-        )
         due_day = timezone.localtime(dossier.current_due_at).date()
-        rows.append(OverdueRow(dossier, step, working_after.get(due_day, 0)))
+        rows.append(
+            OverdueRow(dossier, _steps_in_hand(dossier), working_after.get(due_day, 0))
+        )
     return rows
+
+
+def _steps_in_hand(dossier: Dossier) -> list[DossierStep]:
+    """The current stage's open steps (several on parallel branches), the one
+    due first first; else the step at the current position (read from the
+    prefetched steps: no query)."""
+    index = dossier.current_step_index
+    steps = dossier.steps.all()
+    open_steps = [s for s in steps if s.stage_start == index and not s.finished_at]
+    if open_steps:
+        return sorted(open_steps, key=lambda s: (s.due_at, s.position))
+    return [s for s in steps if s.position == index]
 
 
 OVERDUE_HEADINGS = (
@@ -215,13 +253,12 @@ OVERDUE_HEADINGS = (
 
 
 def overdue_cells(row: OverdueRow) -> list[Any]:
-    person = row.person
     return [
         row.dossier.code or "",
         str(row.dossier.procedure),
         str(row.dossier.deciding_agency),
-        row.step.name if row.step else "",
-        (person.display_name if person else ""),
+        row.step_label,
+        row.person_label,
         timezone.localtime(row.dossier.current_due_at).replace(tzinfo=None),
         row.days_late,
     ]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from dossiers.printing import PdfUnavailable, pdf_response, render_pdf
 from procedures.search import fold
 
-from . import charts, periodic, tables
+from . import charts, periodic, shares, tables
 from .facts import Figures
 from .forms import PeriodicReportForm, StatisticsFilterForm
 from .indicators import (
@@ -38,7 +38,15 @@ from .indicators import (
 STAFF_TEMPLATE = "reports/statistics.html"
 REPORT_TEMPLATE = "reports/periodic_report.html"
 BOARD_TEMPLATE = "reports/board.html"
-TABLES = ("summary", "months", "agencies", "sectors", "procedures", "overdue")
+TABLES = (
+    "summary",
+    "months",
+    "agencies",
+    "shares",
+    "sectors",
+    "procedures",
+    "overdue",
+)
 
 
 def statistics_required(
@@ -91,6 +99,9 @@ def staff_statistics(request: HttpRequest, base: Scope) -> HttpResponse:
         "sectors": _by(
             period, scope, source, "sector", "received", True, distributions=False
         ),
+        # Inter-agency work per agency, from the route steps: three queries.
+        "shares": shares.work_rows(period, scope),
+        "share_columns": shares.WORK_COLUMNS,
         "procedures": _by(period, scope, source, "procedure", sort, descending),
         "overdue": tables.overdue_dossiers(scope),
         "columns": tables.COLUMNS,
@@ -171,6 +182,12 @@ def _export(
     elif export == "overdue":
         headings = list(tables.OVERDUE_HEADINGS)
         rows = [tables.overdue_cells(row) for row in tables.overdue_dossiers(scope)]
+    elif export == "shares":
+        headings = [_("Code"), _("Name"), *(c.heading for c in shares.WORK_COLUMNS)]
+        rows = [
+            [row.code, row.label, *row.cells()]
+            for row in shares.work_rows(period, scope)
+        ]
     else:
         columns = tables.MONTH_COLUMNS if export == "months" else tables.COLUMNS
         group_rows = (

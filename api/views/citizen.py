@@ -30,7 +30,7 @@ from dossiers.models import (
     OrganisationDetails,
     State,
 )
-from dossiers.timeline import applicant_timeline
+from dossiers.timeline import applicant_timeline, route_shape
 from feedback.forms import RatingForm
 from feedback.services import rating_submit
 from notifications.selectors import inbox
@@ -221,7 +221,7 @@ class MyTimeline(APIView):
 
     def get(self, request: Request, pk: int) -> Response:
         dossier = own_dossier(request, pk)
-        events = applicant_timeline(dossier.transitions.all())
+        events = applicant_timeline(dossier.transitions.all(), route_shape(dossier))
         return Response(EventSerializer([e.__dict__ for e in events], many=True).data)
 
 

@@ -5,7 +5,10 @@ stages may hold several branches worked at once (docs/interagency.md).
 parallel stage, the actor's branch: ``Dossier.focus_on``). The model moves the
 dossier to the next stage only with the stage's last open branch (the join);
 here every step of the stage that starts is started, the join is logged, and
-each hand-off to a step of another agency gets its ``AgencyTransfer`` row.
+each hand-off to a step of another agency gets its ``AgencyTransfer`` row: at the
+fork, one per branch; a branch finished by a transfer, one per step of the next
+stage, at the moment it finishes (the first as well as the last: each states its
+own agency, time and the receiving share's due date; the join adds none).
 """
 
 from datetime import datetime
@@ -70,7 +73,7 @@ def finish_and_pass_on(
     if joined:
         _log_join(dossier, from_stage, started, actor, at)
     from_agency = step_agency_id(dossier, finished.position) if finished else None
-    for position in started if log.transition == "transfer_to_agency" else []:
+    for position in _handed_to(dossier, finished, from_stage, started, log):
         to_agency = step_agency_id(dossier, position)
         if to_agency == from_agency:
             continue
@@ -89,6 +92,28 @@ def finish_and_pass_on(
         )
     dossier.forget_steps()
     return started
+
+
+def _handed_to(
+    dossier: Dossier,
+    finished: DossierStep | None,
+    from_stage: int | None,
+    started: list[int],
+    log: TransitionLog,
+) -> list[int]:
+    """The steps a ``transfer_to_agency`` hands the dossier to: those that
+    started; for a branch of a parallel stage, the next stage's steps even
+    before the join, since the branch sends its part to that agency when it
+    finishes (its own hand-off, at its own time, whether it is the last)."""
+    if log.transition != "transfer_to_agency":
+        return []
+    if finished is None or from_stage is None:
+        return started
+    branches = dossier.stage_positions(from_stage)
+    if len(branches) < 2:
+        return started
+    following = branches[-1] + 1
+    return dossier.stage_positions(following) if following < len(dossier.route) else []
 
 
 def _log_join(

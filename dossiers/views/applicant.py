@@ -51,7 +51,7 @@ from ..printing import (
     render_pdf,
 )
 from ..selectors import applicant_dossier_pages, applicant_dossiers, applicant_rows
-from ..timeline import applicant_timeline, stages
+from ..timeline import applicant_timeline, route_shape, stages
 from ..uploads import file_response
 
 # --- the applicant's dossiers -----------------------------------------------------
@@ -551,7 +551,7 @@ def detail_page(
             if returned
             else []
         ),
-        "timeline": applicant_timeline(logs),
+        "timeline": applicant_timeline(logs, route_shape(dossier)),
         "stages": stages(dossier.state),
         "slips": issued_documents(dossier, logs, for_applicant=True),
         "request_": selectors.open_supplement_request(dossier),

@@ -79,7 +79,8 @@ def test_due_soon_window(now, days, expected):
 
 def test_route_step_dues_end_at_the_due_date_and_never_after_it():
     """Steps adding up to the processing time end exactly at the due date; with a
-    due date in force earlier than that (it cannot be), steps are capped at it."""
+    due date in force earlier than that (a group's child's share), the route is
+    fitted into the time to it (``deadlines.fit_route_days``): 2 + 1 days in 2."""
     received = datetime(2026, 12, 1, 9, 0, tzinfo=TZ)
     time_ = deadlines.ProcessingTime.from_snapshot(
         {"value": 3, "unit": "working_days", "cutoff": None}
@@ -103,7 +104,9 @@ def test_route_step_dues_end_at_the_due_date_and_never_after_it():
         transferred_at=received,
         due=dues[0],
     )
-    assert capped == [dues[0], dues[0]]
+    # From Tue 1 Dec 17:00, 4/3 working days end Thu 3 Dec 10:10 (office hours
+    # 07:30-11:30, 13:00-17:00); the second step with the dossier.
+    assert capped == [datetime(2026, 12, 3, 10, 10, tzinfo=TZ), dues[0]]
 
 
 def test_processing_time_reads_the_snapshot_cutoff():

@@ -453,13 +453,35 @@ def test_receiving_a_group_tells_the_applicant_once(
 
 @pytest.mark.django_db
 def test_a_single_change_of_a_child_keeps_its_own_notice(group):  # noqa: F811
+    """A supplement request for one child is told at once, in its own notice;
+    its result waits in the group file's digest (test_group_notice_digest.py)."""
     filing = file_group(group)
     birth, _residence, _card = children_of(filing)
-    decide(birth, at_time=vn("2026-12-01 14:00"))
+    services.dossier_transfer(dossier=birth, actor=demo_user("clerk"))
+    services.dossier_request_supplement(
+        dossier=Dossier.objects.get(pk=birth.pk),
+        actor=demo_user("officer"),
+        items=[{"paper_index": 0, "guidance": "Ký tờ khai"}],
+        message="Đề nghị Ông/Bà ký tờ khai",
+    )
     assert TransitionNotice.objects.filter(
-        log__dossier=birth, log__transition="approve"
+        log__dossier=birth, log__transition="request_supplement"
     ).exists()
     assert GroupNotice.objects.filter(filing=filing).count() == 1  # the receipt
+    services.dossier_supplement(
+        dossier=Dossier.objects.get(pk=birth.pk), actor=demo_user("citizen")
+    )
+    services.dossier_forward(
+        dossier=Dossier.objects.get(pk=birth.pk), actor=demo_user("officer")
+    )
+    services.dossier_approve(
+        dossier=Dossier.objects.get(pk=birth.pk), actor=demo_user("leader")
+    )
+    assert not TransitionNotice.objects.filter(
+        log__dossier=birth, log__transition="approve"
+    ).exists()
+    digest = GroupNotice.objects.get(filing=filing, send_after__isnull=False)
+    assert list(digest.logs.values_list("transition", flat=True)) == ["approve"]
 
 
 # --- the catalogue file ------------------------------------------------------------
