@@ -13,13 +13,16 @@ of a group file's children are held instead for one digest per group file
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications import delivery
 from notifications.channels import Message
+from notifications.models import Status
 
 from .models import Dossier, TransitionLog, TransitionNotice
 
@@ -157,6 +160,19 @@ def record_transition_notice(log: TransitionLog) -> TransitionNotice | None:
         return None
     return TransitionNotice.objects.create(
         key=f"transition:{log.pk}", log=log, **recipient
+    )
+
+
+def never_tried(older_than_seconds: int, limit: int = 500) -> list[int]:
+    """The pending transition notices recorded more than ``older_than_seconds``
+    ago that no worker tried yet, oldest first (``tasks.send_pending_notices``)."""
+    before = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(
+        TransitionNotice.objects.filter(
+            status=Status.PENDING, attempts=0, created_at__lt=before
+        )
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
     )
 
 

@@ -60,8 +60,11 @@ def deliver(
     """
     failures: dict[str, Exception] = {}
     with transaction.atomic():
+        # Only the notice's own row ("self"): its query may join the dossier,
+        # whose row a change in progress can hold, and a skipped notice would
+        # not be sent at all.
         record = (
-            records.select_for_update(skip_locked=True)
+            records.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=pk, status=Status.PENDING)
             .first()
         )

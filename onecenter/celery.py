@@ -80,4 +80,11 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Applicants' transition notices whose sending message was lost (a worker or
+    # broker restart before it ran) are queued again after a few minutes.
+    "pending-transition-notices": {
+        "task": "dossiers.tasks.send_pending_notices",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }

@@ -309,6 +309,9 @@ NOTICE_CHANNELS = {
 # within this many seconds joins it, and it is sent at the window's end
 # (procedure_groups/digest.py; docs/interagency.md, "One notice stream").
 GROUP_NOTICE_WINDOW_SECONDS = env.int("GROUP_NOTICE_WINDOW_SECONDS", default=180)
+# A transition notice still pending and never tried this long after it was
+# recorded is queued again by the beat sweep (dossiers.tasks.send_pending_notices).
+NOTICE_SWEEP_AFTER_SECONDS = env.int("NOTICE_SWEEP_AFTER_SECONDS", default=120)
 # The SMS gateway: a dotted path to a class with send(phone, text, *, key). The
 # console one prints the messages; a real gateway is a class like it.
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.channels.ConsoleSMSBackend")

@@ -7,16 +7,17 @@ SQLite serialises whole transactions, so these run on PostgreSQL only.
 
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.utils import translation
+from django.db import connection, transaction
+from django.utils import timezone, translation
 
 from accounts.models import Role
-from dossiers import services
+from dossiers import notices, services
+from dossiers import tasks as dossier_tasks
 from dossiers.models import (
     Attachment,
     Channel,
@@ -26,7 +27,9 @@ from dossiers.models import (
     State,
     SupplementRequest,
     TransitionLog,
+    TransitionNotice,
 )
+from notifications.models import Status
 from portal.demo import DEMO_PASSWORD, WARD_CENTRE, seed_accounts, seed_agencies
 from procedures.catalogue_io import import_catalogue
 from procedures.demo import demo_catalogue_document
@@ -340,3 +343,70 @@ def test_a_double_resume_moves_the_due_dates_once(centre) -> None:
         dossier.steps.order_by("position").values_list("due_at", flat=True)
     ) == [at("2026-12-04 14:42"), at("2026-12-07 10:00")]
     assert not Pause.objects.filter(dossier=dossier, resumed_at__isnull=True).exists()
+
+
+def test_a_notice_is_sent_while_its_dossier_is_locked_by_a_change(centre, mailoutbox):
+    """The sender locks the notice's row only: a change holding the dossier's row
+    (a transition in progress) does not make it skip the notice, which would then
+    never be sent."""
+    dossier = processing()
+    notice = TransitionNotice.objects.filter(log__dossier=dossier).latest("id")
+    TransitionNotice.objects.filter(pk=notice.pk).update(
+        status=Status.PENDING,
+        attempts=0,
+        sent_at=None,
+        notified_at=None,
+        emailed_at=None,
+        texted_at=None,
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_dossier() -> None:
+        try:
+            with transaction.atomic():
+                Dossier.objects.select_for_update().get(pk=dossier.pk)
+                locked.set()
+                release.wait(timeout=60)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_dossier)
+    holder.start()
+    try:
+        assert locked.wait(timeout=60)
+        mailoutbox.clear()
+        sent = notices.send_transition_notice(notice.pk)
+    finally:
+        release.set()
+        holder.join(timeout=60)
+    assert sent is not None and sent.status == Status.SENT
+    assert [m.to for m in mailoutbox] == [["citizen@example.vn"]]
+
+
+def test_the_sweep_queues_again_only_old_notices_never_tried(centre, settings):
+    """A notice whose sending message was lost is sent by the beat sweep once it
+    is older than NOTICE_SWEEP_AFTER_SECONDS; a recent one, or one a worker tried
+    already (its own retries continue), is left alone."""
+    settings.NOTICE_SWEEP_AFTER_SECONDS = 120
+    dossier = processing()
+    other = processing()
+    TransitionNotice.objects.all().delete()
+    logs = TransitionLog.objects.filter(dossier__in=[dossier, other]).order_by("id")
+    lost, recent, tried = (
+        TransitionNotice.objects.create(
+            key=f"test:{log.pk}",
+            log=log,
+            recipient=demo_user("citizen"),
+            recipient_name="Nguyễn Văn An",
+            email="citizen@example.vn",
+        )
+        for log in logs[:3]
+    )
+    long_ago = timezone.now() - timedelta(minutes=10)
+    TransitionNotice.objects.filter(pk=lost.pk).update(created_at=long_ago)
+    TransitionNotice.objects.filter(pk=tried.pk).update(created_at=long_ago, attempts=1)
+    assert notices.never_tried(120) == [lost.pk]
+    assert dossier_tasks.send_pending_notices() == 1
+    statuses = dict(TransitionNotice.objects.values_list("pk", "status"))
+    assert statuses[lost.pk] == Status.SENT
+    assert statuses[recent.pk] == statuses[tried.pk] == Status.PENDING
