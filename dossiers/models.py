@@ -1,6 +1,7 @@
 """Dossiers (hồ sơ), their legal lifecycle, attachments, steps, pauses, the desk's
 paper checks, internal notes and the audit log."""
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin, transition
 
 from accounts.models import Role
 from notifications.models import Delivery
@@ -384,6 +385,11 @@ class ReceivedPaper:
         return self.originals + self.certified_copies + self.copies
 
 
+@functools.cache
+def _fsm_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
+    return tuple(f for f in model._meta.fields if isinstance(f, FSMFieldMixin))
+
+
 class Dossier(ConcurrentTransitionMixin, models.Model):
     """One application by one applicant under one procedure, from draft to result."""
 
@@ -614,6 +620,13 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("dossiers:detail", kwargs={"pk": self.pk})
+
+    @property
+    def state_fields(self) -> tuple[models.Field, ...]:
+        """The state machine's fields (ConcurrentTransitionMixin), found once per
+        class: django-fsm looks for them among every field each time a dossier is
+        built from a row, some forty calls a row on every list."""
+        return _fsm_fields(type(self))
 
     @property
     def awaits_linked_result(self) -> bool:

@@ -64,3 +64,12 @@ def connect_signals() -> None:
     uid = "notifications-unread-count"
     post_save.connect(_notification_changed, sender=Notification, dispatch_uid=uid)
     post_delete.connect(_notification_changed, sender=Notification, dispatch_uid=uid)
+
+
+def unread_badge(user: Any) -> str:
+    """The text of the menu's unread badge for ``user`` ("" when none; the cap
+    shown as "99+")."""
+    count = unread_count(user)
+    if not count:
+        return ""
+    return f"{UNREAD_CAP - 1}+" if count >= UNREAD_CAP else str(count)

@@ -28,6 +28,28 @@ class ListSelect(forms.Select):
     options and are drawn on every page of it)."""
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None):
+        if self.allow_multiple_selected or any(
+            isinstance(label, (list, tuple)) for _value, label in self.choices
+        ):
+            return self._render_groups(name, value, attrs)
+        chosen = set(self.format_value(value))
+        final_attrs = _attrs(self.build_attrs(self.attrs, attrs))
+        parts = [f'<select name="{escape(name)}"{final_attrs}>']
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = option_value in chosen
+            if selected:  # one option at most, as Django's Select
+                chosen = set()
+            parts.append(
+                f'\n  <option value="{escape(option_value)}"'
+                f"{' selected' if selected else ''}>{escape(label)}</option>"
+            )
+        parts.append("\n</select>")
+        # Safe: every value above went through escape().
+        return mark_safe("".join(parts))
+
+    def _render_groups(self, name: str, value: Any, attrs: Any) -> str:
+        """Option groups and multiple choices, from Django's own option dicts."""
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:

@@ -10,8 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django import template
-from django.urls import reverse
-from django.utils.html import format_html
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
@@ -67,7 +66,7 @@ def worklist_row(dossier: Any, windows: Any) -> SafeString:
     step = escape(dossier.step_name or "—")
     if dossier.assignee:
         step += f'<br><span class="text-muted">{escape(dossier.assignee)}</span>'
-    url = reverse("workspace:dossier_detail", args=[dossier.pk])
+    url = pk_url("workspace:dossier_detail", dossier.pk)
     code = dossier.code or gettext("(not yet received)")
     name = Truncator(procedure.name).chars(70)
     labels = _labels(get_language())
@@ -96,6 +95,26 @@ def worklist_row(dossier: Any, windows: Any) -> SafeString:
     )
 
 
+def pk_url(view: str, pk: int) -> str:
+    """``reverse(view, args=[pk])`` for a page addressed by one id
+    (``…/<int:pk>/…``), reversed once per view rather than once per row."""
+    before, after = _pk_url_parts(view, get_script_prefix())
+    return f"{before}{pk}{after}"
+
+
+# An id no address holds elsewhere, to find where the id goes in a reversed one.
+_PK_MARK = 918273645
+
+
+@functools.lru_cache(maxsize=64)
+def _pk_url_parts(view: str, script_prefix: str) -> tuple[str, str]:
+    address = reverse(view, args=[_PK_MARK])
+    before, mark, after = address.partition(f"/{_PK_MARK}/")
+    if not mark or str(_PK_MARK) in before + after:
+        raise ValueError(f"{view} is not addressed by one id: {address}")
+    return f"{before}/", f"/{after}"
+
+
 def escape(value: Any) -> str:
     """Django's conditional_escape() as a plain string, at a fraction of its cost."""
     if hasattr(value, "__html__"):
@@ -115,29 +134,37 @@ def due_cell(dossier: Any, windows: Any) -> SafeString:
     """The worklist's due date: an overdue or due-soon badge while the clock runs,
     "paused" while it waits for the applicant's supplement."""
     due = dossier.current_due_at
+    words = _cell_words(get_language())
     if not due:
-        text = SafeString("—")
+        text = "—"
     elif dossier.state in (State.RECEIVED, State.PROCESSING) and due < windows.now:
-        text = format_html(
-            '{} <span class="badge badge-overdue">{}</span>',
-            due_time(due),
-            gettext("overdue"),
-        )
+        badge = f'<span class="badge badge-overdue">{words["overdue"]}</span>'
+        text = f"{due_time(due)} {badge}"
     elif dossier.state in (State.RECEIVED, State.PROCESSING) and due <= windows.soon:
-        text = format_html(
-            '{} <span class="badge badge-soon">{}</span>',
-            due_time(due),
-            gettext("due soon"),
-        )
+        text = f'{due_time(due)} <span class="badge badge-soon">{words["soon"]}</span>'
     else:
-        text = format_html("{}", due_time(due))
+        text = due_time(due)
     if dossier.state == State.AWAITING_SUPPLEMENT:
-        return format_html(
-            '{} <span class="badge badge-paused">{}</span>',
-            text,
-            pgettext("due date", "paused"),
-        )
-    return text
+        text += f' <span class="badge badge-paused">{words["paused"]}</span>'
+    # Safe: due_time() is digits only, the words are escaped.
+    return mark_safe(text)
+
+
+@functools.cache
+def _cell_words(language: str | None) -> dict[str, str]:
+    """The words the rows repeat, translated and escaped once per language."""
+    return {
+        "overdue": escape(gettext("overdue")),
+        "soon": escape(gettext("due soon")),
+        "paused": escape(pgettext("due date", "paused")),
+        "submitted": gettext("submitted %(date)s"),
+        "started": gettext("started %(date)s"),
+        "status": escape(gettext("Status")),
+        "code": escape(gettext("Dossier code")),
+        "appointment": escape(gettext("Appointment date")),
+        "view": escape(gettext("View")),
+        **{label: escape(gettext(label)) for _v, _c, label in _MY_ACTIONS.values()},
+    }
 
 
 # The applicant's list: its action button by state (dossiers/my_list.html); the
@@ -161,13 +188,14 @@ _MY_ACTIONS = {
 def my_dossier_row(dossier: Any) -> SafeString:
     """One row of the applicant's "My dossiers" (templates/dossiers/my_list.html),
     formatted here for the same reason as ``worklist_row``."""
-    url = reverse("dossiers:detail", args=[dossier.pk])
+    url = pk_url("dossiers:detail", dossier.pk)
     name = escape(dossier.procedure_name)
+    words = _cell_words(get_language())
     if dossier.submitted_at:
-        when = gettext("submitted %(date)s")
+        when = words["submitted"]
         date = dossier.submitted_at
     else:
-        when = gettext("started %(date)s")
+        when = words["started"]
         date = dossier.created_at
     when = escape(when % {"date": localtime(date).strftime("%d/%m/%Y")})
     code = escape(dossier.code or "—")
@@ -182,19 +210,15 @@ def my_dossier_row(dossier: Any) -> SafeString:
         view, css, label = action
         button = (
             f'<a class="btn btn-sm {css}" href="'
-            f'{escape(reverse(view, args=[dossier.pk]))}">{escape(gettext(label))}</a>'
+            f'{escape(pk_url(view, dossier.pk))}">{words[label]}</a>'
         )
     else:
         button = (
             f'<a class="btn btn-sm btn-outline-primary" href="{escape(url)}">'
-            f'{escape(gettext("View"))}<span class="visually-hidden"> '
+            f'{words["view"]}<span class="visually-hidden"> '
             f"{escape(dossier.code or dossier.procedure_name)}</span></a>"
         )
-    status, code_label, due_label = (
-        escape(gettext("Status")),
-        escape(gettext("Dossier code")),
-        escape(gettext("Appointment date")),
-    )
+    status, code_label, due_label = words["status"], words["code"], words["appointment"]
     # Safe: every value is escaped.
     return mark_safe(
         "\n      <tr>"

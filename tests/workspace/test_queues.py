@@ -370,3 +370,30 @@ def test_counts_are_kept_until_a_dossier_changes(
     with django_assert_max_num_queries(3) as captured:
         queue_counts(user, later)
     assert sum('FROM "dossiers_dossier"' in q["sql"] for q in captured) == 1
+
+
+def test_the_landing_page_body_is_kept_and_drawn_again_after_a_change(
+    client, demo, media, settings
+):
+    """The landing page's body is kept rendered under its counts' key: shown
+    again unchanged it reads no dossier, a change shows the new count, and each
+    language has its own copy."""
+    settings.QUEUE_COUNT_CACHE_SECONDS = 60
+    Dossier.objects.all().delete()
+    make_dossiers(3, State.RECEIVED, received_at=timezone.now())
+    client.force_login(demo_user("clerk"))
+
+    def shown() -> tuple[str, str]:
+        page = client.get(reverse("workspace:dashboard")).content.decode()
+        count = re.search(
+            r'data-queue="to_transfer">.*?queue-count d-block">(\d+)', page, re.S
+        )
+        heading = re.search(r'<h2 class="h5 fw-bold">([^<]+)</h2>', page)
+        return count.group(1), heading.group(1)
+
+    assert shown() == ("3", "Việc cần xử lý")
+    assert shown() == ("3", "Việc cần xử lý")
+    make_dossiers(1, State.RECEIVED, received_at=timezone.now())
+    assert shown() == ("4", "Việc cần xử lý")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert shown() == ("4", "My queues")

@@ -6,11 +6,11 @@ keeps to one line so a 1366×768 screen shows a dozen: long texts are cut by CSS
 with their full words in a tooltip.
 """
 
+import functools
 from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext, ngettext
@@ -21,6 +21,7 @@ from dossiers.templatetags.dossier_cells import (
     due_cell,
     due_time,
     escape,
+    pk_url,
     state_badge,
 )
 
@@ -33,11 +34,15 @@ def age_text(since: datetime | None, now: datetime) -> str:
         return "—"
     age = max(now - since, timedelta(0))
     if age >= timedelta(days=1):
-        return ngettext("%(count)d day", "%(count)d days", age.days) % {
-            "count": age.days
-        }
-    hours = age.seconds // 3600
-    return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+        return _age_words(get_language(), age.days, "days")
+    return _age_words(get_language(), age.seconds // 3600, "hours")
+
+
+@functools.lru_cache(maxsize=1024)
+def _age_words(language: str | None, count: int, unit: str) -> str:
+    if unit == "days":
+        return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
+    return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
 
 
 def received_cell(received: datetime | None) -> str:
@@ -48,6 +53,16 @@ def received_cell(received: datetime | None) -> str:
     return f'<td title="{escape(due_time(received))}">{moment:%d/%m/%Y}</td>'
 
 
+@functools.cache
+def _row_words(language: str | None) -> dict[str, str]:
+    """The words every row repeats, translated once per language."""
+    return {
+        "no_code": gettext("(not yet received)"),
+        "result": gettext("Result: %(way)s"),
+        "select": gettext("Select %(code)s"),
+    }
+
+
 @register.simple_tag
 def worklist_line(dossier: Any, view: Any) -> SafeString:
     """One row; ``view`` is the page's ``WorklistView`` (columns, agency names,
@@ -55,8 +70,9 @@ def worklist_line(dossier: Any, view: Any) -> SafeString:
     windows = view.windows
     procedure = dossier.procedure
     labels = _labels(get_language())
-    url = reverse("workspace:dossier_detail", args=[dossier.pk])
-    code = dossier.code or gettext("(not yet received)")
+    url = pk_url("workspace:dossier_detail", dossier.pk)
+    words = _row_words(get_language())
+    code = dossier.code or words["no_code"]
     step = escape(dossier.step_name or "—")
     if dossier.assignee:
         step += f' · <span class="text-muted">{escape(dossier.assignee)}</span>'
@@ -66,12 +82,12 @@ def worklist_line(dossier: Any, view: Any) -> SafeString:
         way = labels.get(dossier.result_delivery, dossier.result_delivery)
         channel += (
             ' · <span class="text-muted">'
-            + escape(gettext("Result: %(way)s") % {"way": way})
+            + escape(words["result"] % {"way": way})
             + "</span>"
         )
     cells = []
     if view.bulk:
-        label = gettext("Select %(code)s") % {"code": code}
+        label = words["select"] % {"code": code}
         cells.append(
             '<td class="pick"><input class="form-check-input" type="checkbox" '
             f'name="dossier" value="{dossier.pk}:{dossier.version}" '

@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import Role
 from dossiers import services, workflow
+from dossiers.freshness import cached_counts
 from dossiers.printing import (
     REGISTER_TEMPLATE,
     PdfUnavailable,
@@ -63,29 +65,44 @@ REGISTER_PAGE_SIZE = 50
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The role's landing page: its queues with their counts (one statement) and,
-    for the manager, the load of each agency (one more)."""
+    for the manager, the load of each agency (one more) and the month's figures.
+
+    Its body is kept rendered under the key of the counts it shows (the dossiers'
+    generation, the minute, the user: ``dossiers.freshness``), so it is drawn
+    again only when they could have changed; it holds no form or token."""
     windows = due_windows(timezone.now())
+    user = request.user
+    body = cached_counts(
+        f"dashboard-body:{get_language()}",
+        user,
+        windows.now,
+        lambda: render_to_string(
+            "workspace/_dashboard_body.html",
+            _dashboard_context(user, windows),
+            request=request,
+        ),
+    )
+    return render(request, "workspace/dashboard.html", {"body": body})
+
+
+def _dashboard_context(user: Any, windows: DueWindows) -> dict[str, Any]:
     names = unit_names()
-    counts = queue_counts(request.user, windows)
+    counts = queue_counts(user, windows)
     loads = []
-    if request.user.role == Role.MANAGER:
+    if user.role == Role.MANAGER:
         loads = [
             (load, names["agency"].get(load.agency_id, ""))
-            for load in agency_loads(request.user, windows)
+            for load in agency_loads(user, windows)
         ]
-    return render(
-        request,
-        "workspace/dashboard.html",
-        {
-            "queues": [(q, counts[q.name]) for q in queues_for(request.user)],
-            "counts": counts,
-            "count_cap": COUNT_CAP,
-            "loads": loads,
-            "windows": windows,
-            "agency_name": names["agency"].get(request.user.agency_id, ""),
-            "department_name": names["department"].get(request.user.department_id),
-        },
-    )
+    return {
+        "queues": [(q, counts[q.name]) for q in queues_for(user)],
+        "counts": counts,
+        "count_cap": COUNT_CAP,
+        "loads": loads,
+        "windows": windows,
+        "agency_name": names["agency"].get(user.agency_id, ""),
+        "department_name": names["department"].get(user.department_id),
+    }
 
 
 @dataclass
