@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 from django.db.models import (
+    CharField,
     Exists,
     F,
     OuterRef,
@@ -17,6 +18,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -212,14 +214,7 @@ def worklist(
     query = query.strip()
     if query:
         dossiers = dossiers.filter(_search(query))
-    # The current step; at a stage of parallel branches (docs/interagency.md)
-    # its open branch due first. Ordered by the step's own fields only: the
-    # model's default order would join the dossier again for every row.
-    index = OuterRef("current_step_index")
-    current_step = DossierStep.objects.filter(
-        Q(position=index) | Q(stage=index, finished_at__isnull=True),
-        dossier=OuterRef("pk"),
-    ).order_by(F("finished_at").asc(nulls_first=True), "due_at")
+    current_step = _current_step()
     return (
         dossiers.select_related("procedure", "assignee")
         .defer(
@@ -231,6 +226,18 @@ def worklist(
         )
         .order_by(*sort_order(sort))
     )
+
+
+def _current_step() -> QuerySet[DossierStep]:
+    """The current step of the outer dossier; at a stage of parallel branches
+    (docs/interagency.md) its open branch due first. Ordered by the step's own
+    fields only: the model's default order would join the dossier again for
+    every row."""
+    index = OuterRef("current_step_index")
+    return DossierStep.objects.filter(
+        Q(position=index) | Q(stage=index, finished_at__isnull=True),
+        dossier=OuterRef("pk"),
+    ).order_by(F("finished_at").asc(nulls_first=True), "due_at")
 
 
 # The worklist's orders, by the name a column's link gives: the field of the
@@ -280,8 +287,36 @@ WORKLIST_ROW_FIELDS = (
 
 
 def worklist_rows(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
-    """The worklist narrowed to the columns its page shows."""
-    return dossiers.only(*WORKLIST_ROW_FIELDS)
+    """The worklist narrowed to the columns its page shows, with
+    ``step_holder``: at a stage of parallel branches the dossier has no
+    assignee, and the step column names the holder of the branch it shows (the
+    name as ``User.__str__`` gives it; None on a single step, whose holder is
+    the assignee)."""
+    branch = _current_step().filter(
+        Exists(
+            DossierStep.objects.filter(
+                dossier=OuterRef("dossier"), stage=OuterRef("stage")
+            ).exclude(position=OuterRef("stage"))
+        )
+    )
+    holder = Coalesce(
+        NullIf("handled_by__full_name", Value("")),
+        NullIf(
+            Trim(
+                Concat(
+                    "handled_by__first_name",
+                    Value(" "),
+                    "handled_by__last_name",
+                    output_field=CharField(),
+                )
+            ),
+            Value(""),
+        ),
+        "handled_by__username",
+    )
+    return dossiers.only(*WORKLIST_ROW_FIELDS).annotate(
+        step_holder=Subquery(branch.values(holder_name=holder)[:1])
+    )
 
 
 def _search(query: str) -> Q:

@@ -8,7 +8,8 @@ who handled it inside.
 A route with a stage of parallel branches (docs/interagency.md) is told as its
 real hand-offs: the fork is one sentence naming the agencies working at the same
 time, the join one sentence; a branch finishing before the others says nothing
-(its own hand-off is on Form 06, for the staff).
+(its own hand-off is on Form 06, for the staff). A transfer between two single
+steps of different agencies names the agency receiving the dossier.
 """
 
 from collections.abc import Iterable, Sequence
@@ -41,8 +42,9 @@ def applicant_event(action: str) -> str:
 
 @dataclass(frozen=True)
 class RouteShape:
-    """What the timeline needs of a route with parallel stages: each step's
-    stage (``Dossier.stages``) and the name of the agency working it."""
+    """What the timeline needs of a route with parallel stages or several
+    agencies: each step's stage (``Dossier.stages``) and the name of the agency
+    working it."""
 
     stages: Sequence[int]
     agencies: Sequence[str]
@@ -50,12 +52,13 @@ class RouteShape:
 
 def route_shape(dossier: Dossier) -> RouteShape | None:
     """The shape of ``dossier``'s route when it has a stage of parallel
-    branches (one query, for the agencies' names); None, with no query, for a
-    route of single steps, whose timeline needs nothing more than its log."""
+    branches or steps of several agencies (one query, for the agencies' names);
+    None, with no query, for a route of single steps within one agency, whose
+    timeline needs nothing more than its log."""
     stages = dossier.stages
-    if len(set(stages)) == len(stages):
-        return None
     ids = [step_agency_id(dossier, position) for position in range(len(stages))]
+    if len(set(stages)) == len(stages) and len(set(ids)) < 2:
+        return None
     names = dict(
         Agency.objects.filter(pk__in={i for i in ids if i}).values_list("pk", "name")
     )
@@ -68,7 +71,8 @@ def applicant_timeline(
     """The dossier's history as the applicant may read it, oldest first.
 
     ``route`` (``route_shape``) is needed only for a route with parallel
-    stages: without it every hand-off is read as a step of a sequence."""
+    stages or several agencies: without it every hand-off is read as a step of
+    a sequence, and a transfer to another agency does not name it."""
     stages = _StageReplay(route) if route is not None else None
     events = []
     for log in logs:
@@ -93,7 +97,8 @@ def applicant_timeline(
 
 class _StageReplay:
     """Follows the log through the route's stages, as Form 06 does, to tell the
-    fork and the join of parallel branches once each."""
+    fork and the join of parallel branches once each, and the agency a
+    transfer passes the dossier to."""
 
     def __init__(self, route: RouteShape) -> None:
         self.route = route
@@ -113,9 +118,9 @@ class _StageReplay:
         return list(dict.fromkeys(name for name in names if name))
 
     def sentence(self, log: TransitionLog) -> str | None:
-        """The applicant's sentence for ``log`` where parallel stages change it:
-        "" to say nothing (a branch done, the join speaks), the fork's or the
-        join's sentence, or None for the registry's own."""
+        """The applicant's sentence for ``log`` where the route's shape changes
+        it: "" to say nothing (a branch done, the join speaks), the fork's, the
+        join's or the transfer's sentence, or None for the registry's own."""
         if log.from_state == State.RECEIVED and log.to_state == State.PROCESSING:
             self.stage = 0
             return self._fork(0) if self._parallel(0) else None
@@ -126,11 +131,23 @@ class _StageReplay:
             if self._parallel(self.stage):
                 return ""
             self.stage = self._after(self.stage)
-            return self._fork(self.stage) if self._parallel(self.stage) else None
+            if self._parallel(self.stage):
+                return self._fork(self.stage)
+            if log.transition == "transfer_to_agency":
+                return self._passed(self.stage)
+            return None
         if log.transition == "return_to_agency" and self.stage:
             # Never next to a parallel stage (``returns_to_one_step``).
             self.stage = self.route.stages[self.stage - 1]
         return None
+
+    def _passed(self, stage: int) -> str | None:
+        """A transfer to a single step: the agency receiving the dossier."""
+        if stage >= len(self.route.stages) or not self.route.agencies[stage]:
+            return None
+        return gettext(
+            "The dossier was passed to %(agency)s (inter-agency one-stop)."
+        ) % {"agency": self.route.agencies[stage]}
 
     def _fork(self, stage: int) -> str:
         agencies = self._agencies(stage)

@@ -5,13 +5,14 @@ The locking, the per-channel stamps, the retries and the channel settings are
 reminder's message is and whether it still applies (``scan.still_due``).
 """
 
+from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from dossiers.models import CLOCK_RUNNING_STATES, Dossier, State
+from dossiers.models import CLOCK_RUNNING_STATES, Dossier, DossierStep, State
 from notifications import delivery
 from notifications.channels import Message
 
@@ -58,9 +59,11 @@ def _context(reminder: Reminder) -> dict[str, Any]:
             .select_related("deciding_agency", "receiving_desk")
             .order_by("current_due_at", "id")
         )
+        branches = _open_branches([d for d in dossiers if d.in_parallel_stage])
         for dossier in dossiers:
             dossier.procedure_name = _procedure_name(dossier)
             dossier.link = _link(reverse("workspace:dossier_detail", args=[dossier.pk]))
+            dossier.branches = branches.get(dossier.pk, [])
         context.update(
             dossiers=dossiers,
             count=len(dossiers),
@@ -86,11 +89,36 @@ def _context(reminder: Reminder) -> dict[str, Any]:
         )
     else:
         context["link"] = _link(reverse("workspace:dossier_detail", args=[dossier.pk]))
-        # At a stage of parallel branches, the recipient's own branch (else
-        # the open branch first in the route): docs/interagency.md.
+        # At a stage of parallel branches, the recipient's own branch; to
+        # whoever holds none (a clerk, a manager), every open branch, the one
+        # due first first (docs/interagency.md). ``focus_on`` has read them.
         dossier.focus_on(reminder.recipient)
-        context["step"] = dossier.current_step
+        if dossier.in_parallel_stage and dossier._focus_step is None:
+            context["branches"] = _due_first(dossier.open_steps)
+        else:
+            context["step"] = dossier.current_step
     return context
+
+
+def _open_branches(dossiers: list[Dossier]) -> dict[int, list[DossierStep]]:
+    """The open branches of each dossier at a stage of parallel branches, the
+    one due first first, with their department, agency and holder: one query
+    for the digest, none when no dossier is at such a stage."""
+    if not dossiers:
+        return {}
+    stage = {dossier.pk: dossier.current_step_index for dossier in dossiers}
+    branches: dict[int, list[DossierStep]] = defaultdict(list)
+    steps = DossierStep.objects.filter(
+        dossier_id__in=stage, finished_at__isnull=True
+    ).select_related("agency", "department", "handled_by")
+    for step in steps:
+        if step.stage_start == stage[step.dossier_id]:
+            branches[step.dossier_id].append(step)
+    return {pk: _due_first(steps) for pk, steps in branches.items()}
+
+
+def _due_first(steps: list[DossierStep]) -> list[DossierStep]:
+    return sorted(steps, key=lambda step: (step.due_at, step.position))
 
 
 def _procedure_name(dossier: Dossier) -> str:

@@ -264,22 +264,6 @@ def test_the_timeline_while_one_branch_is_open(branched, people):  # noqa: F811
     assert len(texts) == 4
 
 
-def test_the_timeline_of_a_sequential_route_needs_no_query(
-    transferred, people, django_assert_num_queries
-):
-    """The demo's sequential route: no shape to read, the registry's sentences."""
-    services.dossier_forward(
-        dossier=transferred, actor=people.officer, at=at("2026-12-02 09:00")
-    )
-    services.dossier_transfer_to_agency(
-        dossier=fresh(transferred), actor=people.leader, at=at("2026-12-03 09:00")
-    )
-    dossier = fresh(transferred)
-    with django_assert_num_queries(0):
-        assert route_shape(dossier) is None
-    assert timeline_texts(dossier)[-1] == applicant_event("transfer_to_agency")
-
-
 def test_the_citizens_page_and_api_tell_the_hand_offs_once(branched, people, client):  # noqa: F811
     """The citizen's dossier page and the API's timeline show the fork and the
     join once each, and no per-branch sentence."""

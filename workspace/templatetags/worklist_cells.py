@@ -74,8 +74,11 @@ def worklist_line(dossier: Any, view: Any) -> SafeString:
     words = _row_words(get_language())
     code = dossier.code or words["no_code"]
     step = escape(dossier.step_name or "—")
-    if dossier.assignee:
-        step += f' · <span class="text-muted">{escape(dossier.assignee)}</span>'
+    # At a stage of parallel branches, the holder of the branch shown
+    # (``selectors.worklist_rows``); the dossier's assignee is then empty.
+    holder = dossier.assignee or getattr(dossier, "step_holder", None)
+    if holder:
+        step += f' · <span class="text-muted">{escape(holder)}</span>'
     channel = escape(labels.get(dossier.channel, dossier.channel))
     if dossier.result_delivery:
         # How the applicant asked to receive the result (chosen at filing).
