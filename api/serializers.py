@@ -3,9 +3,11 @@ is the services' (``dossiers/services``, ``feedback/services.py``) or the forms'
 the browser uses."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from dossiers.models import Channel, State
+from feedback.models import HIGHEST_SCORE, LOWEST_SCORE
 from procedures.models import Agency, Procedure, Sector
 
 # --- errors ----------------------------------------------------------------------
@@ -569,18 +571,56 @@ class SupplementAnswerInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class RatingInput(serializers.Serializer):
-    """Checked by the browser's own form (``feedback.forms.RatingForm``)."""
+# The four criteria of the first version, once the rating's only fields; still
+# accepted (and answered) beside ``scores`` so that older clients keep working.
+FIRST_CRITERIA = ("guidance", "courtesy", "timeliness", "fees")
+SCORES_HELP = _(
+    "One score from 1 (very dissatisfied) to 5 (very satisfied) for each rating "
+    'criterion asked now, keyed by its code, e.g. {"guidance": 5, "courtesy": '
+    '4, "timeliness": 5, "fees": 5}. The criteria are configured by the '
+    "centre: every criterion asked must be scored, and a code that is not asked "
+    "(retired, or unknown) is refused (422, with the message under "
+    "scores.<code>)."
+)
 
-    guidance = serializers.IntegerField(min_value=1, max_value=5)
-    courtesy = serializers.IntegerField(min_value=1, max_value=5)
-    timeliness = serializers.IntegerField(min_value=1, max_value=5)
-    fees = serializers.IntegerField(min_value=1, max_value=5)
+
+def _score_field(**options) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=LOWEST_SCORE, max_value=HIGHEST_SCORE, **options
+    )
+
+
+@extend_schema_serializer(deprecate_fields=FIRST_CRITERIA)
+class RatingInput(serializers.Serializer):
+    """The scores, checked by the rating service as the browser's form is
+    (``feedback.services.score_errors``)."""
+
+    scores = serializers.DictField(
+        child=_score_field(), required=False, help_text=SCORES_HELP
+    )
+    guidance = _score_field(required=False, help_text=_("Deprecated: use scores."))
+    courtesy = _score_field(required=False, help_text=_("Deprecated: use scores."))
+    timeliness = _score_field(required=False, help_text=_("Deprecated: use scores."))
+    fees = _score_field(required=False, help_text=_("Deprecated: use scores."))
     comment = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
+    def validate(self, data: dict) -> dict:
+        first = {code: data.pop(code) for code in FIRST_CRITERIA if code in data}
+        if first and "scores" in data:
+            raise serializers.ValidationError(
+                _("Send every score in “scores”, not also as a field of its own.")
+            )
+        data.setdefault("scores", first)
+        return data
 
+
+@extend_schema_serializer(deprecate_fields=FIRST_CRITERIA)
 class RatingSerializer(serializers.Serializer):
-    # The criteria are configured (feedback.RatingCriterion): one retired is left out.
+    scores = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=_("The score of each criterion asked, by its code."),
+    )
+    # As before ``scores``: those of the first four criteria that were asked.
     guidance = serializers.IntegerField(required=False)
     courtesy = serializers.IntegerField(required=False)
     timeliness = serializers.IntegerField(required=False)

@@ -111,14 +111,24 @@ def _department_step(user: Any, **lookups: Any) -> Q:
 
 
 def _my_steps(dossiers: QuerySet[Dossier], user: Any, windows: DueWindows):
-    # A branch of a parallel stage is held on its step, not on the dossier.
+    # A branch of a parallel stage is held on its step, not on the dossier. The
+    # ids come from a union of two index reads (the assignee's, the held
+    # branches'): an OR of the two made PostgreSQL walk every open dossier in
+    # due order (720 ms at a million dossiers).
+    working = (State.PROCESSING, State.AWAITING_SUPPLEMENT)
+    assigned = Dossier.objects.filter(assignee_id=user.pk, state__in=working)
     held_branch = DossierStep.objects.filter(
-        handled_by_id=user.pk, started_at__isnull=False, finished_at__isnull=True
-    ).values("dossier_id")
-    return dossiers.filter(
-        Q(assignee_id=user.pk) | Q(assignee__isnull=True, pk__in=held_branch),
-        state__in=(State.PROCESSING, State.AWAITING_SUPPLEMENT),
+        handled_by_id=user.pk,
+        started_at__isnull=False,
+        finished_at__isnull=True,
+        dossier__assignee__isnull=True,
     )
+    mine = (
+        assigned.order_by()
+        .values("pk")
+        .union(held_branch.order_by().values("dossier_id"))
+    )
+    return dossiers.filter(pk__in=mine, state__in=working)
 
 
 def _unassigned(dossiers: QuerySet[Dossier], user: Any, windows: DueWindows):

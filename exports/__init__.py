@@ -1,1 +1,2 @@
-"""Files made for spreadsheets, shared by every export (no models, no app)."""
+"""Files shared by every app: spreadsheets made for export, and what a file is
+from its content (no models, no app)."""

@@ -1,6 +1,7 @@
 """Recording a satisfaction rating, once per returned dossier; filing and
 answering complaints about a dossier."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,14 @@ from dossiers.models import Dossier, State
 from dossiers.rules import is_own_applicant
 
 from . import notices
-from .models import HIGHEST_SCORE, LOWEST_SCORE, Complaint, Rating, active_criteria
+from .models import (
+    HIGHEST_SCORE,
+    LOWEST_SCORE,
+    Complaint,
+    Criterion,
+    Rating,
+    all_criteria,
+)
 from .selectors import complaint_in_scope
 
 
@@ -31,7 +39,9 @@ def rating_submit(
     ``actor`` is the logged-in applicant, or None when the rating comes from the
     public form (the caller has checked the code and lookup PIN). The database's
     unique constraint decides a race between two submissions. ``scores`` holds
-    one score from 1 to 5 for each criterion asked now, and nothing else.
+    one score from 1 to 5 for each criterion asked now, and nothing else
+    (``score_errors`` says what is wrong otherwise; the browser's forms and the
+    API both rely on it).
     """
     if actor is not None and not is_own_applicant(dossier, actor):
         raise PermissionDenied(_("Only the dossier's applicant can rate it."))
@@ -40,18 +50,11 @@ def rating_submit(
             _("A dossier can be rated once its result has been handed over."),
             code="not_returned",
         )
-    asked = [criterion.code for criterion in active_criteria()]
-    if sorted(scores) != sorted(asked):
-        raise ValidationError(
-            _("Score every criterion asked, and only those."), code="criteria"
-        )
-    if any(
-        isinstance(score, bool)
-        or not isinstance(score, int)
-        or not LOWEST_SCORE <= score <= HIGHEST_SCORE
-        for score in scores.values()
-    ):
-        raise ValidationError(_("Each score is from 1 to 5."), code="score_range")
+    criteria = all_criteria()
+    asked = [criterion.code for criterion in criteria if criterion.is_active]
+    errors = score_errors(scores, criteria)
+    if errors:
+        raise ValidationError(errors)
     try:
         with transaction.atomic():
             return Rating.objects.create(
@@ -66,6 +69,63 @@ def rating_submit(
             _("This dossier has already been rated. Thank you!"),
             code="already_rated",
         ) from exc
+
+
+def score_errors(
+    scores: Mapping[str, Any], criteria: list[Criterion]
+) -> list[ValidationError]:
+    """What is wrong with ``scores`` against ``criteria`` (``all_criteria()``):
+    one message per criterion asked and not scored, per code not asked now
+    (retired, or no criterion at all) and per score outside 1 to 5. Each names
+    its criterion's code in ``params["criterion"]``, for the API to point at it."""
+    by_code = {criterion.code: criterion for criterion in criteria}
+    asked = [criterion for criterion in criteria if criterion.is_active]
+    errors = [
+        ValidationError(
+            _("Score this criterion: %(label)s."),
+            code="criterion_missing",
+            params={"criterion": criterion.code, "label": str(criterion)},
+        )
+        for criterion in asked
+        if criterion.code not in scores
+    ]
+    for code, score in scores.items():
+        criterion = by_code.get(code)
+        if criterion is None:
+            errors.append(
+                ValidationError(
+                    _(
+                        "There is no rating criterion “%(criterion)s”. The "
+                        "criteria asked are: %(asked)s."
+                    ),
+                    code="criterion_unknown",
+                    params={
+                        "criterion": code,
+                        "asked": ", ".join(c.code for c in asked),
+                    },
+                )
+            )
+        elif not criterion.is_active:
+            errors.append(
+                ValidationError(
+                    _("This criterion is no longer asked: %(label)s."),
+                    code="criterion_retired",
+                    params={"criterion": code, "label": str(criterion)},
+                )
+            )
+        elif (
+            isinstance(score, bool)
+            or not isinstance(score, int)
+            or not LOWEST_SCORE <= score <= HIGHEST_SCORE
+        ):
+            errors.append(
+                ValidationError(
+                    _("Each score is from 1 to 5."),
+                    code="score_range",
+                    params={"criterion": code},
+                )
+            )
+    return errors
 
 
 def rating_of(dossier: Dossier) -> Rating | None:

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Max, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
 
+from .blank_forms import check_blank_form
 from .catalogue_io import CatalogueImportError, export_catalogue, import_catalogue
 from .forms import CatalogueImportForm
 from .models import (
@@ -96,6 +98,16 @@ class PaperForm(AppendedRowForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             self.fields["mandatory"].initial = False
+        if "blank_form" in self.fields:
+            self.fields["blank_form"].widget.attrs["accept"] = ".pdf,.docx"
+
+    def clean_blank_form(self) -> object:
+        """A new blank form is checked as a catalogue file's is: PDF or DOCX by its
+        content, within the size limit (procedures/blank_forms.py)."""
+        upload = self.cleaned_data.get("blank_form")
+        if isinstance(upload, UploadedFile):
+            check_blank_form(upload, name=upload.name or "", size=upload.size or 0)
+        return upload
 
 
 class PaperInline(admin.StackedInline):

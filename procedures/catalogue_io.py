@@ -6,19 +6,27 @@ whole file is validated first and every problem is reported with its position
 transaction.
 """
 
+import base64
+import binascii
+import io
 import json
+import logging
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 
+from .blank_forms import TYPES, check_blank_form, detect, storage_name
 from .eforms import definition_errors
 from .models import (
     Agency,
@@ -33,6 +41,8 @@ from .models import (
     StepRole,
     TimeUnit,
 )
+
+logger = logging.getLogger(__name__)
 
 FORMAT = "onecenter.catalogue"
 VERSION = 1
@@ -157,6 +167,7 @@ def _export_procedure(p: Procedure) -> dict[str, Any]:
                 "mandatory": paper.mandatory,
                 "multiple_files": paper.multiple_files,
                 "accepted_types": paper.accepted_type_list,
+                **_export_blank_form(paper),
             }
             for paper in p.papers.all()
         ],
@@ -193,6 +204,42 @@ def _export_procedure(p: Procedure) -> dict[str, Any]:
     }
 
 
+def _export_blank_form(paper: RequiredPaper) -> dict[str, Any]:
+    """The paper's blank form, its bytes in base64, read through the file storage
+    (local disk or S3); nothing for a paper without one."""
+    if not paper.blank_form:
+        return {}
+    try:
+        with paper.blank_form.open("rb") as file:
+            content = file.read()
+    except FileNotFoundError:
+        logger.warning(
+            "Blank form %s of paper %s is missing from the storage; not exported",
+            paper.blank_form.name,
+            paper.pk,
+        )
+        return {}
+    name = paper.blank_form.name.rsplit("/", 1)[-1]
+    kind = detect(io.BytesIO(content))
+    return {
+        "blank_form": {
+            "name": name,
+            "content_type": TYPES[kind]
+            if kind
+            else mimetypes.guess_type(name)[0] or "application/octet-stream",
+            "data": base64.b64encode(content).decode("ascii"),
+        }
+    }
+
+
+@dataclass(frozen=True)
+class _BlankForm:
+    """A blank form a file carries, checked and decoded."""
+
+    name: str
+    content: bytes
+
+
 @dataclass
 class _Plan:
     """What a validated file will write."""
@@ -204,6 +251,9 @@ class _Plan:
     procedures: list[tuple[Procedure, dict[str, Any]]] = field(default_factory=list)
     # What each registered section (``SECTIONS``) will write, by its key.
     sections: dict[str, Any] = field(default_factory=dict)
+    # The blank forms the file gives, by (procedure code, paper index); None
+    # removes the paper's form. A paper not listed keeps the form it has.
+    blank_forms: dict[tuple[str, int], _BlankForm | None] = field(default_factory=dict)
 
 
 class _Validator:
@@ -391,7 +441,7 @@ class _Validator:
         ):
             if message not in known:
                 self.error(f"{where}.form", message)
-        self.read_papers(where, item.get("papers") or [])
+        self.read_papers(where, item.get("papers") or [], code=procedure.code)
         self.read_fees(where, item.get("fees") or [])
         days = self.read_route(where, item.get("route") or [])
         if days is not None and procedure.processing_time_unit in TimeUnit.values:
@@ -408,7 +458,7 @@ class _Validator:
             self.error(f"{where}.papers", "a published procedure lists its papers")
         return procedure
 
-    def read_papers(self, where: str, papers: list) -> None:
+    def read_papers(self, where: str, papers: list, *, code: str) -> None:
         for j, paper in enumerate(papers):
             pwhere = f"{where}.papers[{j}]"
             if not isinstance(paper, dict):
@@ -426,6 +476,42 @@ class _Validator:
                 accepted_types=",".join(map(str, types)),
             )
             self.check_instance(pwhere, instance, exclude=["procedure", "blank_form"])
+            if "blank_form" in paper:
+                self.read_blank_form(
+                    f"{pwhere}.blank_form", paper["blank_form"], (code, j)
+                )
+
+    def read_blank_form(self, where: str, entry: Any, key: tuple[str, int]) -> None:
+        """Check a blank form as the admin checks an upload: its type from its
+        content, its size, its name."""
+        if entry is None:
+            self.plan.blank_forms[key] = None
+            return
+        if not isinstance(entry, dict):
+            self.error(where, "must be an object (name, content_type, data) or null")
+            return
+        name, declared = entry.get("name"), entry.get("content_type")
+        if not isinstance(name, str) or not name.strip():
+            self.error(f"{where}.name", "is required")
+            return
+        try:
+            content = base64.b64decode(str(entry.get("data") or ""), validate=True)
+        except (binascii.Error, ValueError):
+            self.error(f"{where}.data", "is not valid base64")
+            return
+        try:
+            kind = check_blank_form(io.BytesIO(content), name=name, size=len(content))
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.error(where, message)
+            return
+        if declared is not None and declared != TYPES[kind]:
+            self.error(
+                f"{where}.content_type",
+                f"is {declared!r} but the content is {TYPES[kind]!r}",
+            )
+            return
+        self.plan.blank_forms[key] = _BlankForm(name, content)
 
     def read_fees(self, where: str, fees: list) -> None:
         for j, fee in enumerate(fees):
@@ -494,14 +580,45 @@ def validate_catalogue(document: Any) -> None:
     _Validator(document).run()
 
 
-@transaction.atomic
 def import_catalogue(document: Any, *, actor: User | None = None) -> dict[str, int]:
     """Validate the whole document, then create or update everything it describes.
 
     Procedures are matched by national code; their papers, fees and route are
-    replaced by the file's. Blank forms already uploaded are kept when a paper of
-    the same name remains.
+    replaced by the file's. A paper's blank form is the file's when the file gives
+    one; otherwise a form already uploaded stays with the paper of the same name.
     """
+    stored: list[str] = []
+    try:
+        return _import(document, actor, stored)
+    except BaseException:
+        # The rows are rolled back; the blank forms stored for them go as well.
+        storage = _blank_form_storage()
+        for name in stored:
+            storage.delete(name)
+        raise
+
+
+def _blank_form_storage() -> Storage:
+    return RequiredPaper._meta.get_field("blank_form").storage
+
+
+def _store_blank_form(form: _BlankForm | None, stored: list[str]) -> str:
+    """The stored name of a blank form the file gives, storing it unless the same
+    content is there already; "" for none."""
+    if form is None:
+        return ""
+    storage = _blank_form_storage()
+    name = storage_name(form.name, form.content)
+    if storage.exists(name):
+        return name
+    name = storage.save(name, ContentFile(form.content))
+    stored.append(name)
+    logger.info("Blank form %s stored (%d bytes)", name, len(form.content))
+    return name
+
+
+@transaction.atomic
+def _import(document: Any, actor: User | None, stored: list[str]) -> dict[str, int]:
     plan = _Validator(document).run()
     for sector in plan.sectors:
         Sector.objects.update_or_create(
@@ -563,6 +680,10 @@ def import_catalogue(document: Any, *, actor: User | None = None) -> dict[str, i
         procedure.fees.all().delete()
         procedure.route_steps.all().delete()
         for j, paper in enumerate(item.get("papers") or []):
+            if (procedure.code, j) in plan.blank_forms:
+                form = _store_blank_form(plan.blank_forms[procedure.code, j], stored)
+            else:
+                form = kept_forms.get(paper["name"], "")
             RequiredPaper.objects.create(
                 procedure=procedure,
                 position=j + 1,
@@ -575,7 +696,7 @@ def import_catalogue(document: Any, *, actor: User | None = None) -> dict[str, i
                 accepted_types=",".join(
                     paper.get("accepted_types") or ["pdf", "jpg", "png"]
                 ),
-                blank_form=kept_forms.get(paper["name"], ""),
+                blank_form=form,
             )
         for j, fee in enumerate(item.get("fees") or []):
             Fee.objects.create(

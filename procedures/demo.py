@@ -1,5 +1,6 @@
 """The demo catalogue: real procedures (demo_data/) mapped onto the demo centre."""
 
+import base64
 import json
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
@@ -12,6 +13,13 @@ from .demo_forms import seed_demo_forms
 from .search import fold
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "national_procedures.json"
+# Blank forms of demo papers, by (procedure code, paper index): small PDFs made from
+# the HTML beside them (demo_data/blank_forms/README.md; labels to verify).
+BLANK_FORMS_DIR = DATA_FILE.parent / "blank_forms"
+BLANK_FORMS = {
+    ("1.001193", 0): "to-khai-dang-ky-khai-sinh.pdf",
+    ("1.000894", 0): "to-khai-dang-ky-ket-hon.pdf",
+}
 
 PROVINCE_DESK = "000.00.01.H99"
 WARD_DESK = "000.21.32.H99"
@@ -278,8 +286,30 @@ def _with_interagency_route(procedure: dict[str, Any]) -> dict[str, Any]:
     return {**procedure, **INTERAGENCY_ROUTES.get(procedure["code"], {})}
 
 
-def demo_catalogue_document() -> dict[str, Any]:
-    """The demo catalogue in the import format (docs/catalogue-format.md)."""
+def _with_blank_forms(procedure: dict[str, Any]) -> dict[str, Any]:
+    papers = [
+        {**paper, "blank_form": _blank_form(BLANK_FORMS[procedure["code"], j])}
+        if (procedure["code"], j) in BLANK_FORMS
+        else paper
+        for j, paper in enumerate(procedure["papers"])
+    ]
+    return {**procedure, "papers": papers}
+
+
+def _blank_form(name: str) -> dict[str, str]:
+    content = (BLANK_FORMS_DIR / name).read_bytes()
+    return {
+        "name": name,
+        "content_type": "application/pdf",
+        "data": base64.b64encode(content).decode("ascii"),
+    }
+
+
+def demo_catalogue_document(*, blank_forms: bool = False) -> dict[str, Any]:
+    """The demo catalogue in the import format (docs/catalogue-format.md).
+
+    With ``blank_forms``, the demo papers that have one carry their blank form
+    (stored by the import: tests that only need the catalogue leave it out)."""
     records = json.loads(DATA_FILE.read_text(encoding="utf-8"))["procedures"]
     sectors = {
         record["field_vi"]: fold(record["field_vi"]).replace(" ", "-")[:80]
@@ -294,14 +324,18 @@ def demo_catalogue_document() -> dict[str, Any]:
         ],
         "agencies": [],
         "procedures": [
-            _with_interagency_route(_procedure(record)) for record in records
+            _with_blank_forms(procedure) if blank_forms else procedure
+            for procedure in (
+                _with_interagency_route(_procedure(record)) for record in records
+            )
         ],
     }
 
 
 def seed_catalogue(actor: User | None = None) -> dict[str, int]:
     """Load the demo catalogue through the same import as any shared catalogue,
-    then the online forms of the procedures that have one."""
-    summary = import_catalogue(demo_catalogue_document(), actor=actor)
+    with the blank forms of its demo papers, then the online forms of the
+    procedures that have one."""
+    summary = import_catalogue(demo_catalogue_document(blank_forms=True), actor=actor)
     seed_demo_forms()
     return summary

@@ -492,6 +492,20 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the portal's language. A request through the test
+    client activates the visitor's language in the test's own thread, where it
+    stays after the response: a test that asked for English would otherwise leave
+    the next test's service messages in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _test_client_logins(monkeypatch) -> None:
     """Django's test client meets the login protection as a person would.
 

@@ -31,16 +31,16 @@ from dossiers.models import (
     State,
 )
 from dossiers.timeline import applicant_timeline, route_shape
-from feedback.forms import RatingForm
 from feedback.services import rating_submit
 from notifications.selectors import inbox
 from procedures.models import Procedure
 from procedures.selectors import public_procedure
 
-from ..errors import Refused, Unprocessable, validation_fields
+from ..errors import NON_FIELD, Refused, Unprocessable, validation_fields
 from ..permissions import IsApplicant, IsSignedIn
 from ..schema_parts import errors
 from ..serializers import (
+    FIRST_CRITERIA,
     ApplicantDossierDetailSerializer,
     DossierSerializer,
     DraftInput,
@@ -356,17 +356,33 @@ class MyRating(APIView):
         dossier = own_dossier(request, pk)
         data = RatingInput(data=request.data)
         data.is_valid(raise_exception=True)
-        form = RatingForm(form_data(data.validated_data))
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_data())
-        rating = rating_submit(
-            dossier=dossier,
-            actor=request.user,
-            scores=form.scores(),
-            comment=form.cleaned_data["comment"],
-        )
-        body = {**rating.scores, "comment": rating.comment}
+        try:
+            rating = rating_submit(
+                dossier=dossier,
+                actor=request.user,
+                scores=data.validated_data["scores"],
+                comment=data.validated_data.get("comment", ""),
+            )
+        except ValidationError as error:
+            # A criterion's message under its score: scores.waiting, or the old
+            # field's own name when the scores came as the first four fields.
+            as_fields = any(code in request.data for code in FIRST_CRITERIA)
+            under = "" if as_fields else "scores."
+            raise Unprocessable(_score_fields(error, under)) from error
+        first = {c: s for c, s in rating.scores.items() if c in FIRST_CRITERIA}
+        body = {**first, "scores": rating.scores, "comment": rating.comment}
         return Response(RatingSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+def _score_fields(error: ValidationError, under: str) -> dict[str, list[str]]:
+    """The rating service's messages by input field (``score_errors`` names the
+    criterion of each); the others belong to no field."""
+    fields: dict[str, list[str]] = {}
+    for item in error.error_list:
+        criterion = (item.params or {}).get("criterion")
+        key = NON_FIELD if criterion is None else f"{under}{criterion}"
+        fields.setdefault(key, []).extend(item.messages)
+    return fields
 
 
 @extend_schema(

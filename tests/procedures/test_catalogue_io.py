@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_catalogue(db):
+def demo_catalogue(db, media):
     seed_agencies()
     seed_catalogue()
 
