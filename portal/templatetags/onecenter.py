@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from accounts.models import STAFF_ROLES, Role
+from accounts.models import User
 from notifications.selectors import unread_badge
 
 register = template.Library()
@@ -82,8 +82,10 @@ class _MarkedRequest:
 @functools.lru_cache(maxsize=HEADER_CACHE_SIZE)
 def _header(key: tuple) -> str:
     _language, path, centre, signed_in, role, is_staff, name, unread = key
+    # An unsaved account made from the key alone: its display name is the name
+    # given, its menu follows its role (``User.works_at_centre`` and the rest).
     user = (
-        _HeaderUser(role=role, is_staff=is_staff, display_name=name)
+        User(role=role, is_staff=is_staff, full_name=name)
         if signed_in
         else AnonymousUser()
     )
@@ -97,25 +99,3 @@ def _header(key: tuple) -> str:
             "CENTRE_NAME": centre,
         },
     )
-
-
-class _HeaderUser:
-    """A signed-in user as the header shows them, from the cache key alone."""
-
-    is_authenticated = True
-
-    def __init__(self, role: str, is_staff: bool, display_name: str) -> None:
-        self.role = role
-        self.is_staff = is_staff
-        self.display_name = display_name
-
-    @property
-    def is_applicant(self) -> bool:
-        return self.role == Role.APPLICANT
-
-    @property
-    def works_at_centre(self) -> bool:
-        return self.role in STAFF_ROLES
-
-    def get_role_display(self) -> str:
-        return str(Role(self.role).label) if self.role in Role.values else self.role
