@@ -3,6 +3,7 @@ paper checks, internal notes and the audit log."""
 
 import functools
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -1248,6 +1249,12 @@ class DossierStep(models.Model):
     def stage_start(self) -> int:
         """The step's stage (``stage``, else its own position)."""
         return self.position if self.stage is None else self.stage
+
+
+def due_first(steps: "Iterable[DossierStep]") -> list[DossierStep]:
+    """Open branches as the pages and messages list them: the one due first
+    first, then in route order."""
+    return sorted(steps, key=lambda step: (step.due_at, step.position))
 
 
 class AgencyTransfer(models.Model):

@@ -12,7 +12,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from dossiers.models import CLOCK_RUNNING_STATES, Dossier, DossierStep, State
+from dossiers.models import (
+    CLOCK_RUNNING_STATES,
+    Dossier,
+    DossierStep,
+    State,
+    due_first,
+)
 from notifications import delivery
 from notifications.channels import Message
 
@@ -94,7 +100,7 @@ def _context(reminder: Reminder) -> dict[str, Any]:
         # due first first (docs/interagency.md). ``focus_on`` has read them.
         dossier.focus_on(reminder.recipient)
         if dossier.in_parallel_stage and dossier._focus_step is None:
-            context["branches"] = _due_first(dossier.open_steps)
+            context["branches"] = due_first(dossier.open_steps)
         else:
             context["step"] = dossier.current_step
     return context
@@ -114,11 +120,7 @@ def _open_branches(dossiers: list[Dossier]) -> dict[int, list[DossierStep]]:
     for step in steps:
         if step.stage_start == stage[step.dossier_id]:
             branches[step.dossier_id].append(step)
-    return {pk: _due_first(steps) for pk, steps in branches.items()}
-
-
-def _due_first(steps: list[DossierStep]) -> list[DossierStep]:
-    return sorted(steps, key=lambda step: (step.due_at, step.position))
+    return {pk: due_first(steps) for pk, steps in branches.items()}
 
 
 def _procedure_name(dossier: Dossier) -> str:

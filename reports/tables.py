@@ -15,7 +15,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import WORK_STATES, Dossier, DossierStep
+from dossiers.models import WORK_STATES, Dossier, DossierStep, due_first
 from exports.spreadsheets import csv_response, safe_cell
 from procedures.models import Agency, Procedure, Sector
 from workcalendar.calendar import load_calendar
@@ -237,7 +237,7 @@ def _steps_in_hand(dossier: Dossier) -> list[DossierStep]:
     steps = dossier.steps.all()
     open_steps = [s for s in steps if s.stage_start == index and not s.finished_at]
     if open_steps:
-        return sorted(open_steps, key=lambda s: (s.due_at, s.position))
+        return due_first(open_steps)
     return [s for s in steps if s.position == index]
 
 
