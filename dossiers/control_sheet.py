@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 
 from . import deadlines
 from .models import (
-    JOIN_BRANCHES,
     Dossier,
     DossierStep,
     Outcome,
     State,
     TransitionLog,
 )
+from .route_cursor import BRANCH_DONE, JOIN, PASS_ON, RETURN, START, RouteCursor
 
 # The decisions, by the action that records them.
 DECISIONS = {"approve": Outcome.APPROVED.label, "deny": Outcome.DENIED.label}
@@ -103,27 +103,20 @@ class _Replay:
     def __init__(self, dossier: Dossier, steps: Sequence[DossierStep]) -> None:
         self.dossier = dossier
         self.steps = {step.position: step for step in steps}
-        # Parallel branches (docs/interagency.md): ``position`` is the first
-        # step of the current stage, whose branches are worked at once.
-        self.stages = {step.position: step.stage_start for step in steps}
-        self.position: int | None = None
+        # Parallel branches (docs/interagency.md): the cursor's stage is the
+        # first step of the current stage, whose branches are worked at once.
+        self.cursor = RouteCursor(dossier.stages)
         self.desk = Party(dossier.receiving_desk.name)
         self.agency = dossier.deciding_agency.name
 
-    def _branches(self, stage: int | None) -> list[int]:
-        """The positions of the stage starting at ``stage``."""
-        if stage is None:
-            return []
-        return sorted(p for p, s in self.stages.items() if s == stage) or [stage]
-
-    def _next_stage(self, stage: int | None) -> int:
-        branches = self._branches(stage)
-        return branches[-1] + 1 if branches else 0
+    @property
+    def position(self) -> int | None:
+        return self.cursor.stage
 
     def _acting_step(self, log: TransitionLog) -> DossierStep | None:
         """The step a log row was written at: on a parallel stage, the branch
         its recorded step name says (else the stage's first)."""
-        branches = self._branches(self.position)
+        branches = self.cursor.branches(self.position)
         if len(branches) > 1:
             for position in branches:
                 step = self.steps.get(position)
@@ -133,7 +126,7 @@ class _Replay:
 
     def _stage_party(self, stage: int) -> Party:
         """Who receives a stage: its step's department, or every branch's."""
-        branches = self._branches(stage)
+        branches = self.cursor.branches(stage)
         if len(branches) == 1:
             return self._party(stage)
         parties = [self._party(position, person="") for position in branches]
@@ -141,7 +134,7 @@ class _Replay:
 
     def _stage_name(self, stage: int) -> str:
         return " + ".join(
-            self.steps[p].name for p in self._branches(stage) if p in self.steps
+            self.steps[p].name for p in self.cursor.branches(stage) if p in self.steps
         )
 
     def read(self, log: TransitionLog) -> Handoff | None:
@@ -156,8 +149,11 @@ class _Replay:
                 step=None,
                 note=log.note,
             )
-        if source == State.RECEIVED and target == State.PROCESSING:
-            self.position = 0
+        # The step the row was written at, before the row moves the position.
+        before = self.position
+        step = self._acting_step(log)
+        move = self.cursor.follow(log)
+        if move == START:
             return self._line(
                 log,
                 giver=Party(self.desk.unit, actor),
@@ -166,9 +162,8 @@ class _Replay:
                 next_step=self.steps.get(0),
                 note=log.note,
             )
-        if log.transition == JOIN_BRANCHES:
+        if move == JOIN:
             # The last branch of a parallel stage is done: the next stage starts.
-            self.position = self._next_stage(self.position)
             return self._line(
                 log,
                 giver=Party(_("Join of the parallel branches"), actor),
@@ -177,23 +172,21 @@ class _Replay:
                 next_name=self._stage_name(self.position),
                 note=log.note,
             )
-        step = self._acting_step(log)
-        giver = self._party(step.position if step else self.position, person=actor)
-        if log.transition in ("forward", "transfer_to_agency"):
-            if len(self._branches(self.position)) > 1:
-                # One branch done: the stage waits for its other branches.
-                return self._line(
-                    log,
-                    giver=giver,
-                    receiver=Party(_("Join of the parallel branches")),
-                    step=step,
-                    note=log.note,
-                    timed=True,
-                )
+        giver = self._party(step.position if step else before, person=actor)
+        if move == BRANCH_DONE:
+            # One branch done: the stage waits for its other branches.
+            return self._line(
+                log,
+                giver=giver,
+                receiver=Party(_("Join of the parallel branches")),
+                step=step,
+                note=log.note,
+                timed=True,
+            )
+        if move == PASS_ON:
             # Inter-agency transfer (docs/interagency.md): the receiving side
             # names the other agency, as every step's party does; a stage of
             # parallel branches names each branch's.
-            self.position = self._next_stage(self.position)
             return self._line(
                 log,
                 giver=giver,
@@ -203,8 +196,7 @@ class _Replay:
                 note=log.note,
                 timed=True,
             )
-        if log.transition == "return_to_agency":
-            self.position = (self.position or 1) - 1
+        if move == RETURN:
             return self._line(
                 log,
                 giver=giver,

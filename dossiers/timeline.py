@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Agency
 
-from .models import JOIN_BRANCHES, Dossier, State, TransitionLog, step_agency_id
+from .models import Dossier, State, TransitionLog, step_agency_id
+from .route_cursor import BRANCH_DONE, JOIN, PASS_ON, START, RouteCursor
 from .workflow import ACTIONS
 
 
@@ -96,49 +97,40 @@ def applicant_timeline(
 
 
 class _StageReplay:
-    """Follows the log through the route's stages, as Form 06 does, to tell the
-    fork and the join of parallel branches once each, and the agency a
-    transfer passes the dossier to."""
+    """Follows the log through the route's stages (``RouteCursor``, as Form 06
+    does) to tell the fork and the join of parallel branches once each, and the
+    agency a transfer passes the dossier to."""
 
     def __init__(self, route: RouteShape) -> None:
         self.route = route
-        self.stage: int | None = None
-
-    def _positions(self, stage: int) -> list[int]:
-        return [i for i, s in enumerate(self.route.stages) if s == stage]
-
-    def _parallel(self, stage: int | None) -> bool:
-        return stage is not None and len(self._positions(stage)) > 1
-
-    def _after(self, stage: int | None) -> int:
-        return 0 if stage is None else self._positions(stage)[-1] + 1
+        self.cursor = RouteCursor(route.stages)
 
     def _agencies(self, stage: int) -> list[str]:
-        names = (self.route.agencies[p] for p in self._positions(stage))
+        names = (
+            self.route.agencies[p]
+            for p in self.cursor.branches(stage)
+            if p < len(self.route.agencies)
+        )
         return list(dict.fromkeys(name for name in names if name))
 
     def sentence(self, log: TransitionLog) -> str | None:
         """The applicant's sentence for ``log`` where the route's shape changes
         it: "" to say nothing (a branch done, the join speaks), the fork's, the
         join's or the transfer's sentence, or None for the registry's own."""
-        if log.from_state == State.RECEIVED and log.to_state == State.PROCESSING:
-            self.stage = 0
-            return self._fork(0) if self._parallel(0) else None
-        if log.transition == JOIN_BRANCHES:
-            done, self.stage = self.stage, self._after(self.stage)
-            return self._join(done, self.stage)
-        if log.transition in ("forward", "transfer_to_agency"):
-            if self._parallel(self.stage):
-                return ""
-            self.stage = self._after(self.stage)
-            if self._parallel(self.stage):
-                return self._fork(self.stage)
+        done = self.cursor.stage
+        move = self.cursor.follow(log)
+        stage = self.cursor.stage
+        if move == START:
+            return self._fork(0) if self.cursor.parallel(0) else None
+        if move == JOIN:
+            return self._join(done, stage)
+        if move == BRANCH_DONE:
+            return ""
+        if move == PASS_ON:
+            if self.cursor.parallel(stage):
+                return self._fork(stage)
             if log.transition == "transfer_to_agency":
-                return self._passed(self.stage)
-            return None
-        if log.transition == "return_to_agency" and self.stage:
-            # Never next to a parallel stage (``returns_to_one_step``).
-            self.stage = self.route.stages[self.stage - 1]
+                return self._passed(stage)
         return None
 
     def _passed(self, stage: int) -> str | None:
@@ -181,7 +173,7 @@ class _StageReplay:
                 "agencies": ", ".join(branches),
                 "next": ", ".join(following_agencies),
             }
-        if self._parallel(following):
+        if self.cursor.parallel(following):
             text = f"{text} {self._fork(following)}"
         return text
 
