@@ -3,6 +3,7 @@ the summary rows, the live day and the full recompute all use."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -142,7 +143,10 @@ def bucket_tenths(bucket: str) -> int:
     return int(Decimal(bucket) * 10)
 
 
+@functools.lru_cache(maxsize=4096)
 def tenths_bucket(tenths: int) -> str:
+    """25 → "2.5" (a year's histograms read thousands of rows of a few hundred
+    distinct values)."""
     return histogram_bucket(Decimal(tenths) / 10)
 
 

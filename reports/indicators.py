@@ -31,7 +31,12 @@ from workcalendar.types import OFFICE_TZ
 
 from . import summaries
 from .facts import CLOSERS, COUNTERS, Figures, Key, tenths_bucket
-from .models import DailySummary, ProcessingTimeCount
+from .models import (
+    DailySummary,
+    MonthlyProcessingTimeCount,
+    MonthlySummary,
+    ProcessingTimeCount,
+)
 
 FOUR_PLACES = Decimal("0.0001")
 TWO_PLACES = Decimal("0.01")
@@ -229,17 +234,46 @@ def group_collected(
             continue
         if not scope.matches(key, procedures):
             continue
-        summed.setdefault(_group_of(group, day, key, procedures), Figures()).add(
-            figures
-        )
+        _figures(summed, _group_of(group, day, key, procedures)).add(figures)
     return summed
 
 
-def _summary_rows(first: date | None, last: date, scope: Scope) -> QuerySet:
-    rows = DailySummary.objects.filter(scope.q(), day__lte=last)
-    if first is not None:
-        rows = rows.filter(day__gte=first)
-    return rows.order_by()
+def month_spans(
+    first: date | None, last: date, built: date | None
+) -> tuple[tuple[date | None, date] | None, Q]:
+    """How the days ``first``..``last`` (all built) are read: the whole months
+    among them from the monthly rows (months from .. to, by their first days; None
+    when there are none) and the other days from the daily rows (a filter on
+    ``day``; an empty Q matches nothing here: see ``_read``). A month's row holds
+    its days up to ``built``, so the month of ``built`` counts as whole when the
+    period reaches ``built``."""
+    if built is None:
+        return None, Q(day__gte=first, day__lte=last) if first else Q(day__lte=last)
+    months_from = first
+    if first is not None and first.day != 1:
+        months_from = summaries.month_end(first) + timedelta(days=1)
+    last_month = last.replace(day=1)
+    if last < min(summaries.month_end(last), built):
+        last_month = (last_month - timedelta(days=1)).replace(day=1)
+    if months_from is not None and months_from > last_month:
+        return None, Q(day__gte=first, day__lte=last)
+    days = Q()
+    if first is not None and first < months_from:
+        days |= Q(day__gte=first, day__lt=months_from)
+    after = summaries.month_end(last_month)
+    if after < last:
+        days |= Q(day__gt=after, day__lte=last)
+    return (months_from, last_month), days
+
+
+def _rows(model: type, span: tuple[date | None, date] | Q, scope: Scope) -> QuerySet:
+    """The rows of ``model`` in the months or days ``span``, in ``scope``."""
+    rows = model.objects.filter(scope.q()).order_by()
+    if isinstance(span, Q):
+        return rows.filter(span)
+    months_from, months_to = span
+    rows = rows.filter(day__lte=months_to)
+    return rows if months_from is None else rows.filter(day__gte=months_from)
 
 
 def group_summaries(
@@ -250,10 +284,41 @@ def group_summaries(
     *,
     stock_only: bool = False,
     distributions: bool = True,
+    built: date | None = None,
 ) -> dict[Hashable, Figures]:
-    """The summary rows of the days ``first``..``last`` summed per group: one query
-    for the counters, one for the distributions (none for a stock)."""
-    rows = _summary_rows(first, last, scope)
+    """The summary rows of the days ``first``..``last`` summed per group: the
+    whole months from the monthly rows (``built``: the last day built, which the
+    month rows reach; None reads only daily rows), the other days from the daily
+    rows; per kind of row one query for the counters, one for the distributions
+    (none for a stock)."""
+    months, days = month_spans(first, last, built)
+    summed: dict[Hashable, Figures] = {}
+    parts = []
+    if months is not None:
+        parts.append((MonthlySummary, MonthlyProcessingTimeCount, months))
+    if days:
+        parts.append((DailySummary, ProcessingTimeCount, days))
+    for model, times_model, span in parts:
+        _sum_rows(
+            summed,
+            _rows(model, span, scope),
+            _rows(times_model, span, scope),
+            group,
+            stock_only=stock_only,
+            distributions=distributions,
+        )
+    return summed
+
+
+def _sum_rows(
+    summed: dict[Hashable, Figures],
+    rows: QuerySet,
+    times: QuerySet,
+    group: Group,
+    *,
+    stock_only: bool,
+    distributions: bool,
+) -> None:
     if group == "month":
         rows = rows.annotate(g=TruncMonth("day"))
     elif group is not None:
@@ -263,7 +328,6 @@ def group_summaries(
     if not stock_only:
         sums["processing_days_sum"] = Sum("processing_days")
     grouped = rows.values("g") if group is not None else rows
-    summed: dict[Hashable, Figures] = {}
     values = (
         grouped.annotate(**sums)
         if group is not None
@@ -272,17 +336,14 @@ def group_summaries(
     for row in values:
         if all(row[name] is None for name in names):
             continue
-        figures = summed.setdefault(_month(row["g"]), Figures())
+        figures = _figures(summed, _month(row["g"]))
         figures.counts.update({name: row[name] or 0 for name in names})
         if not stock_only:
             figures.processing_days += row["processing_days_sum"] or Decimal(0)
     if stock_only or not distributions:
-        return summed
+        return
     # The distributions: processing times summed per tenth of a day in SQL, and
     # the rating scores of the (few) rows with ratings.
-    times = ProcessingTimeCount.objects.filter(scope.q(), day__lte=last).order_by()
-    if first is not None:
-        times = times.filter(day__gte=first)
     if group == "month":
         times = times.annotate(g=TruncMonth("day"))
     elif group is not None:
@@ -294,16 +355,14 @@ def group_summaries(
         .annotate(n=Sum("dossiers"))
         .values_list("g", "tenths", "n")
     ):
-        figures = summed.setdefault(_month(g), Figures())
-        figures.histogram[tenths_bucket(tenths)] += count
+        _figures(summed, _month(g)).histogram[tenths_bucket(tenths)] += count
     rated = rows.filter(rated__gt=0)
     for g, criteria, scored in rated.values_list(
         "g" if group is not None else "pk", "criteria_totals", "criteria_counts"
     ):
-        figures = summed.setdefault(_month(g) if group is not None else None, Figures())
+        figures = _figures(summed, _month(g) if group is not None else None)
         figures.criteria.update(criteria)
         figures.criteria_counts.update(scored)
-    return summed
 
 
 def cached_group_summaries(
@@ -314,11 +373,13 @@ def cached_group_summaries(
     *,
     stock_only: bool = False,
     distributions: bool = True,
+    built: date | None = None,
 ) -> dict[Hashable, Figures]:
     """``group_summaries``, cached until the next rebuild writes summary rows
     (``summaries.generation``): the built days do not change in between."""
     described = (
         summaries.generation(),
+        built,
         first,
         last,
         *scope.described(),
@@ -336,9 +397,19 @@ def cached_group_summaries(
             group,
             stock_only=stock_only,
             distributions=distributions,
+            built=built,
         ),
         seconds=summaries.summary_cache_seconds(),
     )
+
+
+def _figures(summed: dict[Hashable, Figures], group: Hashable) -> Figures:
+    """The figures of ``group`` in ``summed``, added when new (not a
+    ``setdefault``, which would make four Counters for every row read)."""
+    found = summed.get(group)
+    if found is None:
+        found = summed[group] = Figures()
+    return found
 
 
 def _month(value: Any) -> Any:
@@ -352,7 +423,7 @@ def merge(*parts: dict[Hashable, Figures]) -> dict[Hashable, Figures]:
     merged: dict[Hashable, Figures] = {}
     for part in parts:
         for group, figures in part.items():
-            merged.setdefault(group, Figures()).add(figures)
+            _figures(merged, group).add(figures)
     return merged
 
 
@@ -406,6 +477,7 @@ class Source:
                     group,
                     stock_only=stock_only,
                     distributions=distributions,
+                    built=self.built,
                 )
             )
         if self.built is None or last > self.built:

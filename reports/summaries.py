@@ -25,7 +25,8 @@ from uuid import uuid4
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from dossiers.models import Dossier, TransitionLog
@@ -40,7 +41,13 @@ from .facts import (
     collect,
     touched_since,
 )
-from .models import DailySummary, ProcessingTimeCount, SummaryState
+from .models import (
+    DailySummary,
+    MonthlyProcessingTimeCount,
+    MonthlySummary,
+    ProcessingTimeCount,
+    SummaryState,
+)
 
 Collected = dict[tuple[date, Key], Figures]
 
@@ -213,6 +220,115 @@ def store(collected: Collected) -> int:
     return len(rows)
 
 
+# --- the monthly rollup ----------------------------------------------------------
+#
+# A year's statistics summed from the daily rows read some three hundred rows a key
+# (0.8 s at a million dossiers); the monthly rows hold the same sums, twelve a key.
+# A month's row holds its days built so far, so it stands for the month up to
+# ``built_through``; it is rebuilt from the daily rows whenever any of its days is.
+
+KEY_FIELDS = ("deciding_agency_id", "receiving_desk_id", "procedure_id", "channel")
+
+
+def month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def roll_up(
+    first: date,
+    last: date,
+    *,
+    daily: type = DailySummary,
+    monthly: type = MonthlySummary,
+    daily_times: type = ProcessingTimeCount,
+    monthly_times: type = MonthlyProcessingTimeCount,
+) -> int:
+    """Replace the monthly rows of the months from ``first``'s to ``last``'s by
+    the sums of their daily rows; returns the number of monthly rows. (The models
+    are parameters for the migration that first fills them.)"""
+    start, end = first.replace(day=1), month_end(last)
+    monthly.objects.filter(day__gte=start, day__lte=end).delete()
+    monthly_times.objects.filter(day__gte=start, day__lte=end).delete()
+    rows = daily.objects.filter(day__gte=start, day__lte=end).order_by()
+    sums = {f"sum_{name}": Sum(name) for name in (*COUNTERS, "processing_days")}
+    found: dict[tuple, MonthlySummary] = {}
+    for row in (
+        rows.annotate(month=TruncMonth("day"))
+        .values("month", *KEY_FIELDS)
+        .annotate(**sums)
+    ):
+        key = (_day(row["month"]), *(row[name] for name in KEY_FIELDS))
+        found[key] = monthly(
+            day=key[0],
+            **{name: row[name] for name in KEY_FIELDS},
+            **{name: row[f"sum_{name}"] for name in (*COUNTERS, "processing_days")},
+            criteria_totals={},
+            criteria_counts={},
+        )
+    # The rating scores are JSON (one total per criterion): summed here, from
+    # the few rows with ratings.
+    for day, *key, totals, counts in rows.filter(rated__gt=0).values_list(
+        "day", *KEY_FIELDS, "criteria_totals", "criteria_counts"
+    ):
+        target = found[(day.replace(day=1), *key)]
+        for into, scores in (
+            (target.criteria_totals, totals),
+            (target.criteria_counts, counts),
+        ):
+            for code, value in scores.items():
+                into[code] = into.get(code, 0) + value
+    monthly.objects.bulk_create(found.values(), batch_size=2000)
+    times = (
+        daily_times.objects.filter(day__gte=start, day__lte=end)
+        .order_by()
+        .annotate(month=TruncMonth("day"))
+        .values("month", *KEY_FIELDS, "tenths")
+        .annotate(sum_dossiers=Sum("dossiers"))
+    )
+    monthly_times.objects.bulk_create(
+        (
+            monthly_times(
+                day=_day(row["month"]),
+                **{name: row[name] for name in KEY_FIELDS},
+                tenths=row["tenths"],
+                dossiers=row["sum_dossiers"],
+            )
+            for row in times
+        ),
+        batch_size=2000,
+    )
+    return len(found)
+
+
+def _day(value: date | datetime) -> date:
+    # TruncMonth of a DateField is a date; some backends give a datetime.
+    return value.date() if isinstance(value, datetime) else value
+
+
+def clear() -> None:
+    """Delete every summary row, daily and monthly."""
+    for model in (
+        DailySummary,
+        ProcessingTimeCount,
+        MonthlySummary,
+        MonthlyProcessingTimeCount,
+    ):
+        model.objects.all().delete()
+    new_generation()
+
+
+def replace_all(collected: Collected) -> int:
+    """Every summary row replaced by ``collected`` (days and keys), the monthly
+    rows rolled up from them; returns the number of daily rows."""
+    clear()
+    count = store(collected)
+    days = [day for day, _key in collected]
+    if days:
+        roll_up(min(days), max(days))
+    return count
+
+
 @transaction.atomic
 def rebuild_days(first: date, last: date) -> int:
     """Replace the summary rows of the days ``first``..``last`` (local days) by a
@@ -228,7 +344,9 @@ def rebuild_days(first: date, last: date) -> int:
     DailySummary.objects.filter(day__gte=first, day__lte=last).delete()
     ProcessingTimeCount.objects.filter(day__gte=first, day__lte=last).delete()
     new_generation()
-    return store(collected)
+    count = store(collected)
+    roll_up(first, last)
+    return count
 
 
 @transaction.atomic
@@ -250,9 +368,7 @@ def rebuild_all(today: date | None = None) -> int:
         ),
         default=None,
     )
-    DailySummary.objects.all().delete()
-    ProcessingTimeCount.objects.all().delete()
-    new_generation()
+    clear()
     count = 0
     if oldest is not None:
         first = oldest.astimezone(OFFICE_TZ).date()

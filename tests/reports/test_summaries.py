@@ -22,8 +22,14 @@ from reports.indicators import (
     Source,
     indicators,
     indicators_by,
+    month_spans,
 )
-from reports.models import DailySummary, ProcessingTimeCount
+from reports.models import (
+    DailySummary,
+    MonthlyProcessingTimeCount,
+    MonthlySummary,
+    ProcessingTimeCount,
+)
 from tests.factories import demo_user, pdf
 from workcalendar.types import OFFICE_TZ
 
@@ -32,28 +38,45 @@ pytestmark = pytest.mark.django_db
 ACTORS = ("clerk", "officer", "leader", "manager", "citizen")
 
 
-def rows_as_figures() -> dict:
+def key_of(row) -> tuple:
+    return (
+        row.deciding_agency_id,
+        row.receiving_desk_id,
+        row.procedure_id,
+        row.channel,
+    )
+
+
+def rows_as_figures(rows=DailySummary, times=ProcessingTimeCount) -> dict:
     found = {}
-    for row in DailySummary.objects.all():
-        key = (
-            row.deciding_agency_id,
-            row.receiving_desk_id,
-            row.procedure_id,
-            row.channel,
-        )
+    for row in rows.objects.all():
+        key = key_of(row)
         figures = Figures(processing_days=row.processing_days)
         figures.counts.update({name: getattr(row, name) for name in COUNTERS})
         figures.criteria.update(row.criteria_totals)
         figures.criteria_counts.update(row.criteria_counts)
         found[(row.day, key)] = figures
-    for count in ProcessingTimeCount.objects.all():
-        key = (
-            count.deciding_agency_id,
-            count.receiving_desk_id,
-            count.procedure_id,
-            count.channel,
-        )
+    for count in times.objects.all():
+        key = key_of(count)
         found[(count.day, key)].histogram[tenths_bucket(count.tenths)] += count.dossiers
+    return {key: figures.as_comparable() for key, figures in found.items()}
+
+
+def daily_rows_per_month() -> dict:
+    """The daily rows summed per month and key, as the monthly rows should be."""
+    found: dict = {}
+    for row in DailySummary.objects.all():
+        key = key_of(row)
+        figures = found.setdefault((row.day.replace(day=1), key), Figures())
+        figures.processing_days += row.processing_days
+        figures.counts.update({name: getattr(row, name) for name in COUNTERS})
+        figures.criteria.update(row.criteria_totals)
+        figures.criteria_counts.update(row.criteria_counts)
+    for count in ProcessingTimeCount.objects.all():
+        key = key_of(count)
+        found[(count.day.replace(day=1), key)].histogram[
+            tenths_bucket(count.tenths)
+        ] += count.dossiers
     return {key: figures.as_comparable() for key, figures in found.items()}
 
 
@@ -234,15 +257,25 @@ def test_summaries_equal_a_full_recompute_after_random_transitions(demo, media, 
         for key, figures in summaries.full_recompute(last=built).items()
     }
     assert rows_as_figures() == recomputed
+    # The monthly rows, rolled up at each refresh, are the daily rows' sums.
+    monthly = rows_as_figures(MonthlySummary, MonthlyProcessingTimeCount)
+    assert monthly == daily_rows_per_month()
+    assert len(monthly) < len(recomputed)
 
-    # Every indicator, over random periods and scopes, from both sources.
+    # Every indicator, over random periods and scopes, from both sources: the
+    # periods from a random day and the months of the walk (read from the
+    # monthly rows, with days before or after them from the daily rows).
     summary_source, full_source = Source(), RecomputeSource()
     agency = Procedure.objects.get(code="1.004873").deciding_agency_id
     first_day, last_day = local_day(start), local_day(walker.now)
+    periods = [Period.month(day.year, day.month) for day in (first_day, last_day)]
+    periods.append(Period(first_day, last_day))
+    periods.append(Period(first_day.replace(day=1), built))
     for _ in range(6):
         a = first_day + timedelta(days=walker.random.randint(0, 40))
         b = a + timedelta(days=walker.random.randint(0, 20))
-        period = Period(a, min(b, last_day))
+        periods.append(Period(a, min(b, last_day)))
+    for period in periods:
         for scope in (
             Scope(),
             Scope(agencies=frozenset({agency}), desk_too=False),
@@ -267,5 +300,74 @@ def test_refresh_twice_changes_nothing(demo):
     before = rows_as_figures()
     assert before
     assert summaries.refresh() == 0
+    monthly = rows_as_figures(MonthlySummary, MonthlyProcessingTimeCount)
+    assert monthly == daily_rows_per_month()
     summaries.rebuild_all()
     assert rows_as_figures() == before
+    assert rows_as_figures(MonthlySummary, MonthlyProcessingTimeCount) == monthly
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "built", "months", "days"),
+    [
+        # A year up to the last day built: every month from the monthly rows,
+        # the month of ``built`` too (its row holds its days built so far).
+        ("2026-01-01", "2026-11-29", "2026-11-29", ("2026-01-01", "2026-11-01"), []),
+        # Mid-month edges: the days around the whole months.
+        (
+            "2026-01-15",
+            "2026-04-10",
+            "2026-11-29",
+            ("2026-02-01", "2026-03-01"),
+            ["2026-01-15", "2026-01-31", "2026-04-01", "2026-04-10"],
+        ),
+        # No whole month: days only.
+        ("2026-03-03", "2026-03-20", "2026-11-29", None, ["2026-03-03", "2026-03-20"]),
+        # Everything before a day (the stock carried over).
+        (None, "2026-05-31", "2026-11-29", (None, "2026-05-01"), []),
+        (
+            None,
+            "2026-05-30",
+            "2026-11-29",
+            (None, "2026-04-01"),
+            ["2026-05-01", "2026-05-30"],
+        ),
+        # Nothing built yet: days only.
+        ("2026-01-01", "2026-03-31", None, None, ["2026-01-01", "2026-03-31"]),
+    ],
+)
+def test_month_spans(demo, first, last, built, months, days):
+    """Which months a period reads from the monthly rows and which days from the
+    daily rows: the two never overlap and together cover the period."""
+
+    def day(text):
+        return None if text is None else date.fromisoformat(text)
+
+    found_months, found_days = month_spans(day(first), day(last), day(built))
+    assert found_months == (
+        None if months is None else (day(months[0]), day(months[1]))
+    )
+    # The daily rows the filter reads, over a row for each day of 400.
+    procedure = Procedure.objects.get(code="1.004873")
+    DailySummary.objects.bulk_create(
+        DailySummary(
+            day=date(2025, 12, 1) + timedelta(days=n),
+            deciding_agency_id=procedure.deciding_agency_id,
+            receiving_desk_id=procedure.deciding_agency_id,
+            procedure=procedure,
+            channel=Channel.ONLINE,
+        )
+        for n in range(400)
+    )
+    read = (
+        set(DailySummary.objects.filter(found_days).values_list("day", flat=True))
+        if found_days
+        else set()
+    )
+    expected = set()
+    for start, end in zip(days[::2], days[1::2], strict=True):
+        d = day(start)
+        while d <= day(end):
+            expected.add(d)
+            d += timedelta(days=1)
+    assert read == expected

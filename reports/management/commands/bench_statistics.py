@@ -27,7 +27,7 @@ from procedures.models import Procedure
 from reports import dashboard, periodic, summaries, tables, views, warmup
 from reports.facts import collect
 from reports.indicators import Period, Source, indicators, scope_of
-from reports.models import DailySummary, ProcessingTimeCount, SummaryState
+from reports.models import DailySummary, MonthlySummary, SummaryState
 
 
 class Command(DossierBench):
@@ -67,7 +67,9 @@ class Command(DossierBench):
             return
         self.stdout.write(
             f"{Dossier.objects.count():,} dossiers, "
-            f"{DailySummary.objects.count():,} summary rows built through {built} "
+            f"{DailySummary.objects.count():,} daily and "
+            f"{MonthlySummary.objects.count():,} monthly summary rows "
+            f"built through {built} "
             f"({connection.vendor})."
         )
         self.measure(clerk)
@@ -82,16 +84,15 @@ class Command(DossierBench):
             for key, figures in collect(Dossier.objects.all()).items()
             if key[0] <= yesterday
         }
-        DailySummary.objects.all().delete()
-        ProcessingTimeCount.objects.all().delete()
-        summaries.store(collected)
+        summaries.replace_all(collected)
         SummaryState.objects.all().delete()
         SummaryState.objects.create(built_through=yesterday, built_at=timezone.now())
         summaries.new_generation()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.stdout.write(
-            f"Built {DailySummary.objects.count():,} summary rows from "
+            f"Built {DailySummary.objects.count():,} daily and "
+            f"{MonthlySummary.objects.count():,} monthly summary rows from "
             f"{Dossier.objects.count():,} dossiers in "
             f"{time.perf_counter() - started:.1f} s."
         )
