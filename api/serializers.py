@@ -590,6 +590,35 @@ def _score_field(**options) -> serializers.IntegerField:
     )
 
 
+class RatingCriterionSerializer(serializers.Serializer):
+    """A criterion a rating scores now (``feedback.models.active_criteria``),
+    named in the portal's language."""
+
+    code = serializers.CharField(help_text=_("The key of its score in “scores”."))
+    label = serializers.SerializerMethodField(
+        help_text=_("Its short name, in the portal's language.")
+    )
+    question = serializers.CharField(
+        source="asked",
+        help_text=_("The question the portal's form asks, in the portal's language."),
+    )
+    lowest_score = serializers.SerializerMethodField(
+        help_text=_("The lowest score (very dissatisfied).")
+    )
+    highest_score = serializers.SerializerMethodField(
+        help_text=_("The highest score (very satisfied).")
+    )
+
+    def get_label(self, criterion) -> str:
+        return str(criterion)
+
+    def get_lowest_score(self, criterion) -> int:
+        return LOWEST_SCORE
+
+    def get_highest_score(self, criterion) -> int:
+        return HIGHEST_SCORE
+
+
 @extend_schema_serializer(deprecate_fields=FIRST_CRITERIA)
 class RatingInput(serializers.Serializer):
     """The scores, checked by the rating service as the browser's form is

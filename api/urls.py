@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     path("v1/fields/", public.SectorList.as_view(), name="fields"),
     path("v1/agencies/", public.AgencyList.as_view(), name="agencies"),
+    path(
+        "v1/rating-criteria/",
+        public.RatingCriterionList.as_view(),
+        name="rating_criteria",
+    ),
     path("v1/tracking/", public.Tracking.as_view(), name="tracking"),
     # Citizens
     path("v1/me/dossiers/", citizen.MyDossiers.as_view(), name="my_dossiers"),

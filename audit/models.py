@@ -29,6 +29,7 @@ class Action(models.TextChoices):
     AUDIT_PURGED = "audit_purged", _("Old audit events purged")
     COMPLAINT_FILED = "complaint_filed", _("Complaint filed")
     COMPLAINT_ANSWERED = "complaint_answered", _("Complaint answered")
+    DOSSIER_RATED = "dossier_rated", _("Dossier rated")
 
 
 class AppendOnlyError(Exception):

@@ -25,6 +25,10 @@ from .models import (
 )
 from .selectors import complaint_in_scope
 
+# The audit trail's actor for what comes from the public forms, which identify the
+# dossier by its code and lookup PIN and have no account.
+LOOKUP_ACTOR = "code + PIN"
+
 
 @transaction.atomic
 def rating_submit(
@@ -57,7 +61,7 @@ def rating_submit(
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            return Rating.objects.create(
+            rating = Rating.objects.create(
                 dossier=dossier,
                 comment=comment.strip(),
                 via=Rating.Via.ACCOUNT if actor is not None else Rating.Via.LOOKUP,
@@ -69,6 +73,17 @@ def rating_submit(
             _("This dossier has already been rated. Thank you!"),
             code="already_rated",
         ) from exc
+    # Who and when (ratings are evidence); the comment stays in the rating only.
+    audit.record(
+        None,
+        Action.DOSSIER_RATED,
+        actor=actor,
+        actor_label="" if actor is not None else LOOKUP_ACTOR,
+        obj=rating,
+        dossier=dossier,
+        details={"via": rating.via, "scores": rating.scores},
+    )
+    return rating
 
 
 def score_errors(
@@ -190,7 +205,7 @@ def complaint_file(
         None,
         Action.COMPLAINT_FILED,
         actor=actor,
-        actor_label="" if actor is not None else "code + PIN",
+        actor_label="" if actor is not None else LOOKUP_ACTOR,
         obj=complaint,
         dossier=dossier,
         details={"via": complaint.via},

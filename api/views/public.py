@@ -1,5 +1,6 @@
-"""Public endpoints: the procedure catalogue, its fields and agencies, and
-tracking a dossier by code and PIN. No login; throttled per client address."""
+"""Public endpoints: the procedure catalogue, its fields and agencies, the
+criteria a rating scores, and tracking a dossier by code and PIN. No login;
+throttled per client address."""
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -17,6 +18,7 @@ from rest_framework.views import APIView
 from dossiers.deadlines import due_at
 from dossiers.timeline import stages
 from dossiers.tracking import find_by_code, public_status
+from feedback.models import active_criteria
 from procedures.forms import ProcedureFilterForm
 from procedures.models import AdministrativeLevel, Procedure
 from procedures.selectors import public_procedure, public_procedures
@@ -30,6 +32,7 @@ from ..serializers import (
     ErrorSerializer,
     ProcedureDetailSerializer,
     ProcedureSerializer,
+    RatingCriterionSerializer,
     SectorSerializer,
     TrackingRequestSerializer,
     TrackingSerializer,
@@ -140,6 +143,23 @@ class AgencyList(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.agencies()
+
+
+@extend_schema(
+    tags=["rating"],
+    responses={200: RatingCriterionSerializer(many=True), **errors(401, 429)},
+)
+class RatingCriterionList(generics.ListAPIView):
+    """The criteria a rating scores now, in the centre's order: a rating's
+    ``scores`` holds one score per ``code``, from ``lowest_score`` to
+    ``highest_score`` (``POST /api/v1/me/dossiers/{id}/rating/``)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = RatingCriterionSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return active_criteria()
 
 
 @extend_schema(

@@ -20,7 +20,14 @@ pytestmark = pytest.mark.django_db
 
 # Not endpoints of the API's resources: its schema, its readers, the JSON 404.
 NOT_RESOURCES = {"schema", "swagger", "redoc", "not_found"}
-PUBLIC = {"procedures", "procedure", "fields", "agencies", "tracking"}
+PUBLIC = {
+    "procedures",
+    "procedure",
+    "fields",
+    "agencies",
+    "rating_criteria",
+    "tracking",
+}
 JSON = "application/json"
 
 
