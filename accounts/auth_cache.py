@@ -14,6 +14,8 @@ shared cache (Redis in production), kept per user and per device:
   changed password still ends the other sessions, and an inactive user is never
   cached (ModelBackend refuses it first).
 
+Both are normally read in the same round trip as the session (``session_hint``).
+
 With ``AUTH_CACHE_SECONDS = 0`` (the default without Redis, where the cache is
 per process and one process could not tell the others) nothing is cached.
 """
@@ -32,9 +34,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import User
-
-USER_KEY = "auth:user:{}"
-DEVICE_KEY = "auth:device:{}"
+from .session_hint import DEVICE_KEY, USER_KEY, prefetched
 
 
 def _seconds() -> int:
@@ -49,7 +49,9 @@ class CachedModelBackend(ModelBackend):
         if not _seconds():
             return super().get_user(user_id)
         key = USER_KEY.format(user_id)
-        user = cache.get(key)
+        user = prefetched(key)  # read with the session (session_hint)
+        if user is None:
+            user = cache.get(key)
         if user is None:
             user = super().get_user(user_id)
             if user is not None:
@@ -67,7 +69,9 @@ class CachedOTPMiddleware(OTPMiddleware):
         if not _seconds():
             return super()._device_from_persistent_id(persistent_id)
         key = DEVICE_KEY.format(self._normalize_persistent_id(persistent_id))
-        device = cache.get(key)
+        device = prefetched(key)  # read with the session (session_hint)
+        if device is None:
+            device = cache.get(key)
         if device is None:
             device = super()._device_from_persistent_id(persistent_id)
             if device is not None:

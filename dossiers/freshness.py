@@ -63,14 +63,21 @@ def generation() -> int:
 
 def cached_counts(name: str, user: Any, now: datetime, compute: Callable[[], T]) -> T:
     """``compute()``, or what it gave for the same user, generation and minute."""
+    return cached_fresh(
+        f"{name}:{user.pk}:{user.role}:{user.agency_id}:{user.department_id}",
+        now,
+        compute,
+    )
+
+
+def cached_fresh(name: str, now: datetime, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave for the same ``name``, generation and
+    minute (``name`` says everything else it depends on)."""
     seconds = _seconds()
     if not seconds:
         return compute()
     minute = now.replace(second=0, microsecond=0).isoformat()
-    key = (
-        f"counts:{name}:{generation()}:{minute}:{user.pk}:{user.role}:"
-        f"{user.agency_id}:{user.department_id}"
-    )
+    key = f"counts:{generation()}:{minute}:{name}"
     value = cache.get(key)
     if value is None:
         value = compute()

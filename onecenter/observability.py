@@ -95,5 +95,6 @@ def session_engine(redis_url: str) -> str:
     """Sessions read from the shared Redis cache and kept in the database when Redis
     is there (a Redis restart logs nobody out); in the database alone otherwise."""
     if redis_url:
-        return "django.contrib.sessions.backends.cached_db"
+        # Django's cached_db, reading the user and device with the session.
+        return "accounts.session_hint"
     return "django.contrib.sessions.backends.db"

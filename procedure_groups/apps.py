@@ -10,10 +10,15 @@ class ProcedureGroupsConfig(AppConfig):
 
     def ready(self) -> None:
         # The "groups" list of the catalogue file (procedures.catalogue_io).
+        from dossiers.freshness import connect
         from dossiers.notices import register_digest_recorder, register_window_recorder
 
         from . import catalogue  # noqa: F401
         from .digest import hold_in_window, record_digest
+        from .models import GroupChild, GroupFiling
+
+        # The citizen's kept "My dossiers" lists the group files too.
+        connect(GroupFiling, GroupChild)
 
         # One notice per group file and batch of changes (digest.py), and the
         # children's results gathered in one digest per window.

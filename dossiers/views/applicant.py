@@ -18,10 +18,15 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from procedures.cache import catalogue_version
 from procedures.models import Procedure
 from procedures.selectors import public_procedure
 
@@ -33,6 +38,7 @@ from ..eform import (
     prefill_answers,
 )
 from ..forms import ApplicantDetailsForm, NoteForm, PaperUploadsForm
+from ..freshness import cached_counts
 from ..models import (
     SUPPLEMENT_STATES,
     Attachment,
@@ -84,15 +90,31 @@ def own_dossier(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 @applicant_required
 def my_dossiers(request: HttpRequest) -> HttpResponse:
+    """The applicant's dossiers and group files, a page at a time. The list is
+    kept rendered under the key the staff's counts use (the dossiers'
+    generation, the minute, the user: ``freshness``) with the language, the
+    catalogue version and the page asked for: reloaded while nothing changed, it
+    is not read again."""
+    number = request.GET.get("page", "")[:12]
+    body = cached_counts(
+        f"my-dossiers:{get_language()}:{catalogue_version()}:{number}",
+        request.user,
+        timezone.now(),
+        lambda: _my_dossiers_body(request.user, number),
+    )
+    return render(request, "dossiers/my_list.html", {"body": body})
+
+
+def _my_dossiers_body(user: Any, number: str) -> SafeString:
     # A dossier of a group file is listed under its group (procedure_groups'
     # template tag), not on its own.
     page = Paginator(
-        applicant_rows(applicant_dossiers(request.user)).filter(
-            group_child__isnull=True
-        ),
+        applicant_rows(applicant_dossiers(user)).filter(group_child__isnull=True),
         settings.CITIZEN_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    return render(request, "dossiers/my_list.html", {"page": page})
+    ).get_page(number or None)
+    return mark_safe(
+        render_to_string("dossiers/_my_list_body.html", {"page": page, "user": user})
+    )
 
 
 @applicant_required

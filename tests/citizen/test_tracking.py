@@ -302,4 +302,27 @@ def test_the_code_matches_whatever_its_case(client, in_processing):
         response = client.post(
             reverse("dossiers:track"), {"code": code, "pin": in_processing.lookup_pin}
         )
-        assert response.context["status"].code == in_processing.code
+        # The second lookup is served from the kept status (no context).
+        assert (
+            f'<h2 id="status-heading" class="h5 fw-bold">{in_processing.code}</h2>'
+            in (response.content.decode())
+        )
+
+
+def test_the_kept_status_follows_the_dossier(client, in_processing):
+    """The status drawn for a dossier is kept while nothing changes (the second
+    lookup draws no status) and drawn again as soon as the dossier changes."""
+    url = reverse("dossiers:track")
+    form = {"code": in_processing.code, "pin": in_processing.lookup_pin}
+    first = client.post(url, form)
+    assert 'data-state="processing"' in first.content.decode()
+    assert "stages" in first.context
+    again = client.post(url, form)
+    assert 'data-state="processing"' in again.content.decode()
+    assert "stages" not in again.context
+    before = timezone.localtime(in_processing.current_due_at).strftime("%d/%m/%Y")
+    later = in_processing.current_due_at + timedelta(days=3)
+    Dossier.objects.filter(pk=in_processing.pk).update(current_due_at=later)
+    content = client.post(url, form).content.decode()
+    assert timezone.localtime(later).strftime("%d/%m/%Y") in content
+    assert before not in content

@@ -171,7 +171,7 @@ def test_readyz_is_503_when_storage_refuses(client, monkeypatch):
 @pytest.mark.parametrize(
     ("redis_url", "engine"),
     [
-        ("redis://127.0.0.1:6379/0", "django.contrib.sessions.backends.cached_db"),
+        ("redis://127.0.0.1:6379/0", "accounts.session_hint"),
         ("", "django.contrib.sessions.backends.db"),
     ],
 )

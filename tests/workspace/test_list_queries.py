@@ -2,6 +2,7 @@
 counts in one statement and their rows drawn without a query or a template each."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from dossiers import freshness, services
@@ -52,6 +53,7 @@ def test_worklist_reads_a_page_in_a_fixed_number_of_queries(
     make_dossiers(count, State.SUBMITTED)
     client.force_login(demo_user("clerk"))
     client.get(reverse("workspace:dossier_list"))
+    freshness.changed()  # the page kept from the first visit is drawn again
     with django_assert_max_num_queries(6):
         response = client.get(reverse("workspace:dossier_list"))
     content = response.content.decode()
@@ -79,3 +81,57 @@ def test_the_worklist_says_how_the_applicant_wants_the_result(client, demo, medi
     client.force_login(demo_user("clerk"))
     content = client.get(reverse("workspace:dossier_list")).content.decode()
     assert content.count("Nhận kết quả: Qua bưu chính") == 1
+
+
+def dossier_reads(captured) -> int:
+    return sum('FROM "dossiers_dossier"' in q["sql"] for q in captured)
+
+
+def test_the_worklist_is_kept_rendered_until_a_dossier_changes(
+    client, demo, media, django_assert_max_num_queries
+):
+    """A worklist reloaded while nothing changed is served as drawn (no read of
+    the dossiers); a new dossier, a changed one or another filter shows at once."""
+    Dossier.objects.all().delete()
+    make_dossiers(3, State.SUBMITTED)
+    client.force_login(demo_user("clerk"))
+    url = reverse("workspace:dossier_list")
+    badge = '<span class="badge rounded-pill text-bg-info">'
+    assert client.get(url).content.decode().count(badge) == 3
+    with django_assert_max_num_queries(4) as captured:
+        response = client.get(url)
+    assert dossier_reads(captured.captured_queries) == 0
+    assert response.content.decode().count(badge) == 3
+    make_dossiers(1, State.SUBMITTED)
+    assert client.get(url).content.decode().count(badge) == 4
+    first = Dossier.objects.order_by("pk").first()
+    first.applicant_name = "Tên Vừa Sửa"
+    first.save(update_fields=["applicant_name"])
+    assert "Tên Vừa Sửa" in client.get(url).content.decode()
+    # Another query is another page; a cursor that does not parse says so
+    # every time, kept or not.
+    assert client.get(url, {"q": "Tên Vừa Sửa"}).content.decode().count(badge) == 1
+    for _ in range(2):
+        response = client.get(url, {"after": "not-a-cursor"})
+        assert response.status_code == 400
+        assert "không hợp lệ" in response.content.decode()
+
+
+def test_the_kept_worklist_is_the_users_own_in_their_language(client, demo, media):
+    """The kept page is per user and per language: the officer does not get the
+    clerk's, nor an English visitor the Vietnamese one."""
+    Dossier.objects.all().delete()
+    make_dossiers(2, State.SUBMITTED)
+    url = reverse("workspace:dossier_list")
+    client.force_login(demo_user("clerk"))
+    clerk_page = client.get(url).content.decode()
+    client.force_login(demo_user("officer"))
+    officer_page = client.get(url).content.decode()
+    assert officer_page != clerk_page
+    assert 'data-queue="to_check"' in clerk_page
+    assert 'data-queue="to_check"' not in officer_page
+    client.force_login(demo_user("clerk"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "More filters" in client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    assert "More filters" not in client.get(url).content.decode()

@@ -2,6 +2,7 @@
 and the register (Form 07)."""
 
 from dataclasses import dataclass, field
+from hashlib import sha256
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -53,6 +55,7 @@ from dossiers.selectors import (
     worklist,
     worklist_rows,
 )
+from procedures.cache import catalogue_version
 from procedures.selectors import unit_names
 
 from .. import forms
@@ -116,7 +119,7 @@ class WorklistView:
     columns: frozenset[str] = frozenset()
     agency_names: dict[int, str] = field(default_factory=dict)
     days_late: dict[int, int] = field(default_factory=dict)
-    # The rows ticked in a bulk form sent back with errors stay ticked.
+    # The rows ticked in a bulk form sent back with errors (``_ticked``).
     ticked: set[int] = field(default_factory=set)
 
 
@@ -147,28 +150,94 @@ def _render_list(
     bulk_errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The worklist page. Its filters and rows (``WorklistParts``) hold no token
+    and nothing of the request but its query, so a GET keeps them rendered under
+    the key the queue counts use (the dossiers' generation, the minute, the
+    user: ``dossiers.freshness``) with the language, the catalogue version and
+    the query: a list reloaded while nothing changed is not read again. A bulk
+    form sent back with errors (its ticked rows stay ticked) is drawn afresh."""
     windows = due_windows(timezone.now())
+    if request.method == "GET":
+        query = request.GET.urlencode()
+        parts = cached_counts(
+            f"worklist:{get_language()}:{catalogue_version()}:"
+            f"{queue.name if queue else ''}:{sha256(query.encode()).hexdigest()}",
+            request.user,
+            windows.now,
+            lambda: _parts(request, queue, windows),
+        )
+    else:
+        parts = _parts(request, queue, windows, ticked=_ticked(request))
+    if parts.error:
+        # A hand-edited or truncated link: say so, and show the first page.
+        messages.error(request, parts.error)
+        status = 400
+    bulk = queue.bulk if queue else ""
+    if bulk and bulk_form is None:
+        bulk_form = forms.BULK_FORMS[bulk]()
+    context = {
+        "parts": parts,
+        "queue": queue,
+        "view": {"bulk": bulk},
+        "bulk_form": bulk_form,
+        "bulk_errors": bulk_errors or [],
+        "bulk_label": workflow.ACTIONS[bulk].label if bulk else "",
+    }
+    return render(request, "workspace/dossier_list.html", context, status=status)
+
+
+@dataclass(frozen=True)
+class WorklistParts:
+    """The worklist page's filters and tabs (``top``) and its table and page
+    links (``table``), rendered; whether there are rows (the bulk bar shows
+    only then), the query without its cursor (the bulk form posts back to it),
+    and the error to show when the cursor was not valid."""
+
+    top: SafeString
+    table: SafeString
+    rows: bool
+    params: str
+    error: str = ""
+
+
+def _ticked(request: HttpRequest) -> set[int]:
+    """The rows ticked in a bulk form sent back with errors stay ticked."""
+    return {
+        int(pk)
+        for pk, _sep, _version in (
+            value.partition(":") for value in request.POST.getlist("dossier")
+        )
+        if pk.isascii() and pk.isdecimal() and len(pk) <= 18
+    }
+
+
+def _parts(
+    request: HttpRequest,
+    queue: Queue | None,
+    windows: DueWindows,
+    ticked: set[int] | None = None,
+) -> WorklistParts:
+    user = request.user
     form = forms.WorklistFilterForm(
-        request.GET or None, user=request.user, soon_days=windows.soon_days
+        request.GET or None, user=user, soon_days=windows.soon_days
     )
     filters = form.worklist_filters() if form.is_valid() else {}
     sort = request.GET.get("sort", "")
     if sort not in SORTS:
         sort = queue.order if queue else DEFAULT_SORT
-    dossiers = worklist(request.user, windows=windows, sort=sort, **filters)
+    dossiers = worklist(user, windows=windows, sort=sort, **filters)
     if queue is not None:
-        dossiers = queue.narrow(dossiers, request.user, windows)
+        dossiers = queue.narrow(dossiers, user, windows)
     dossiers = worklist_rows(dossiers)
-    after = request.GET.get("after")
+    after, error = request.GET.get("after"), ""
     try:
         rows, next_cursor = keyset_page(dossiers, after, sort=sort)
     except InvalidCursor:
-        # A hand-edited or truncated link: say so, and show the first page.
-        messages.error(request, _("That page link is not valid; here is page 1."))
+        error = _("That page link is not valid; here is page 1.")
         rows, next_cursor = keyset_page(dossiers, None, sort=sort)
-        after, status = None, 400
-    bulk = queue.bulk if queue else ""
-    view = WorklistView(windows, queue, sort, bulk)
+        after = None
+    view = WorklistView(windows, queue, sort, queue.bulk if queue else "")
+    view.ticked = ticked or set()
     if queue is not None:
         view.columns = queue.columns
         if AGENCY in queue.columns:
@@ -176,36 +245,31 @@ def _render_list(
         if DAYS_LATE in queue.columns:
             late = working_days_late([r.current_due_at for r in rows], windows.now)
             view.days_late = {r.pk: n for r, n in zip(rows, late, strict=True)}
-    if bulk and bulk_form is None:
-        bulk_form = forms.BULK_FORMS[bulk]()
-    elif bulk:
-        view.ticked = {
-            int(pk)
-            for pk, _sep, _version in (
-                value.partition(":") for value in request.POST.getlist("dossier")
-            )
-            if pk.isascii() and pk.isdecimal() and len(pk) <= 18
-        }
     params = request.GET.copy()
     params.pop("after", None)
-    counts = queue_counts(request.user, windows)
+    counts = queue_counts(user, windows)
     context = {
+        "user": user,
         "form": form,
         "rows": rows,
         "next_cursor": next_cursor,
         "params": params.urlencode(),
-        "windows": windows,
         "first_page": not after,
         "view": view,
         "queue": queue,
-        "queues": [(q, counts[q.name]) for q in queues_for(request.user)],
+        "queues": [(q, counts[q.name]) for q in queues_for(user)],
         "count_cap": COUNT_CAP,
         "sort_links": _sort_links(params, sort),
-        "bulk_form": bulk_form,
-        "bulk_errors": bulk_errors or [],
-        "bulk_label": workflow.ACTIONS[bulk].label if bulk else "",
+        "sort_given": bool(request.GET.get("sort")),
+        "searched": bool(request.GET.get("q") or request.GET.get("agency")),
     }
-    return render(request, "workspace/dossier_list.html", context, status=status)
+    return WorklistParts(
+        top=mark_safe(render_to_string("workspace/_worklist_top.html", context)),
+        table=mark_safe(render_to_string("workspace/_worklist_table.html", context)),
+        rows=bool(rows),
+        params=params.urlencode(),
+        error=error,
+    )
 
 
 def _sort_links(params: QueryDict, sort: str) -> dict[str, dict[str, str]]:

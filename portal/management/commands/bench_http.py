@@ -77,7 +77,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument(
-            "--pages", default="", help="Only pages whose name contains this."
+            "--pages",
+            default="",
+            help="Only pages whose name contains this (or one of a comma list).",
         )
         parser.add_argument("--skip-register", action="store_true")
         parser.add_argument("--json", default="", help="Also write results here.")
@@ -112,10 +114,12 @@ class Command(BaseCommand):
         with runner.running(server):
             pages = self.pages(generated, port)
             if options["pages"]:
+                wanted = [part for part in options["pages"].split(",") if part]
                 pages = [
                     p
                     for p in pages
-                    if options["pages"] in p.name or p.name.startswith("bare")
+                    if any(part in p.name for part in wanted)
+                    or p.name.startswith("bare")
                 ]
             results = self.measure(pages, port, connections, options)
             register = None
@@ -216,7 +220,20 @@ class Command(BaseCommand):
 
     # --- pages ------------------------------------------------------------------
 
+    def browser_cookies(self, port: int) -> None:
+        """Each signed-in visitor's cookies as a browser holds them after its
+        first page: the session, and the cookies that first answer set (the
+        sign-in hint of accounts.session_hint)."""
+        name = settings.SESSION_COOKIE_NAME.removeprefix("__Host-")
+        self.signed_in = {}
+        for who, key in self.sessions.items():
+            cookie = f"{name}={key}"
+            answer = runner.get(port, BARE_PATH, cookie=cookie)
+            set_now = [c.split(";", 1)[0] for c in answer.set_cookies]
+            self.signed_in[who] = "; ".join([cookie, *set_now])
+
     def pages(self, generated: data.Generated, port: int) -> list[Page]:
+        self.browser_cookies(port)
         procedure = Procedure.objects.public().order_by("code").first()
         citizen = User.objects.get(username="citizen")
         csrf_cookie, token = runner.csrf_pair(port, "/track/")
@@ -304,8 +321,7 @@ class Command(BaseCommand):
     def cookie(self, page: Page) -> str:
         cookies = []
         if page.who != "anonymous":
-            name = settings.SESSION_COOKIE_NAME.removeprefix("__Host-")
-            cookies.append(f"{name}={self.sessions[page.who]}")
+            cookies.append(self.signed_in[page.who])
         if page.method == "POST":
             cookies.append(self.csrf_cookie)
         return "; ".join(cookies)
@@ -394,8 +410,7 @@ class Command(BaseCommand):
             f"/staff/register/?date_from={start.isoformat()}"
             f"&date_to={end.isoformat()}&format=csv"
         )
-        name = settings.SESSION_COOKIE_NAME.removeprefix("__Host-")
-        cookie = f"{name}={self.sessions['manager']}"
+        cookie = self.signed_in["manager"]
         self.stdout.write(
             f"Streaming the register of {generated.register_month} "
             f"({expected:,} dossiers) as CSV …"
