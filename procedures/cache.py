@@ -230,6 +230,35 @@ CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_SLOT = "\x00csrf-token\x00"
 
 
+def is_anonymous_visit(request: HttpRequest) -> bool:
+    """No session and no message waiting: the page is the same for every such
+    visitor (in a language, on a catalogue version)."""
+    return not (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or MESSAGES_COOKIE in request.COOKIES
+    )
+
+
+def kept_page(response: HttpResponse) -> tuple[str, str] | None:
+    """What is kept of a page served to anonymous visitors: its content with the
+    CSRF token taken out, and its type; None for anything but a plain 200."""
+    if response.status_code != 200 or response.streaming:
+        return None
+    content = response.content.decode(response.charset)
+    return (
+        CSRF_INPUT.sub(rf"\g<1>{CSRF_SLOT}\g<2>", content),
+        response["Content-Type"],
+    )
+
+
+def served_page(request: HttpRequest, entry: tuple[str, str]) -> HttpResponse:
+    """A kept page with this visitor's own CSRF token put back."""
+    content, content_type = entry
+    if CSRF_SLOT in content:
+        content = content.replace(CSRF_SLOT, get_token(request))
+    return HttpResponse(content, content_type=content_type)
+
+
 def anonymous_page(
     extra_key: Callable[..., Iterable[Any]] | None = None,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -240,10 +269,7 @@ def anonymous_page(
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method not in ("GET", "HEAD") or (
-                settings.SESSION_COOKIE_NAME in request.COOKIES
-                or MESSAGES_COOKIE in request.COOKIES
-            ):
+            if request.method not in ("GET", "HEAD") or not is_anonymous_visit(request):
                 return view(request, *args, **kwargs)
             parts = [request.get_full_path()]
             if extra_key is not None:
@@ -256,20 +282,12 @@ def anonymous_page(
                     recent.put(key, entry)
             if entry is None:
                 response = view(request, *args, **kwargs)
-                if response.status_code != 200 or response.streaming:
-                    return response
-                content = response.content.decode(response.charset)
-                entry = (
-                    CSRF_INPUT.sub(rf"\g<1>{CSRF_SLOT}\g<2>", content),
-                    response["Content-Type"],
-                )
-                cache.set(key, entry, FRAGMENT_TIMEOUT)
-                recent.put(key, entry)
+                entry = kept_page(response)
+                if entry is not None:
+                    cache.set(key, entry, FRAGMENT_TIMEOUT)
+                    recent.put(key, entry)
                 return response
-            content, content_type = entry
-            if CSRF_SLOT in content:
-                content = content.replace(CSRF_SLOT, get_token(request))
-            return HttpResponse(content, content_type=content_type)
+            return served_page(request, entry)
 
         return wrapped
 

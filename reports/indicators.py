@@ -419,6 +419,17 @@ def _month(value: Any) -> Any:
     return value
 
 
+# The groupings whose groups partition the figures: every row in exactly one.
+GROUPINGS = ("procedure", "agency", "sector", "channel", "month")
+
+
+def merged_whole(parts: dict[Hashable, Figures]) -> Figures:
+    whole = Figures()
+    for figures in parts.values():
+        whole.add(figures)
+    return whole
+
+
 def merge(*parts: dict[Hashable, Figures]) -> dict[Hashable, Figures]:
     merged: dict[Hashable, Figures] = {}
     for part in parts:
@@ -436,6 +447,7 @@ class Source:
         self.procedures = procedure_facts()
         self._live: Collected | None = None if live else {}
         self._overdue: dict[tuple[datetime, Scope], dict] = {}
+        self._read: dict[tuple, dict[Hashable, Figures]] = {}
 
     def overdue(self, moment: datetime, scope: Scope) -> dict[tuple[int, int], int]:
         """``overdue_counts``, read once per moment and scope for this source,
@@ -466,7 +478,44 @@ class Source:
         distributions: bool = True,
     ) -> dict[Hashable, Figures]:
         """``distributions=False`` skips the processing-time histograms and rating
-        scores (no median, no criteria averages): one query less."""
+        scores (no median, no criteria averages): one query less.
+
+        What this source read is kept for its life (a page), and the figures of
+        the whole scope are summed from a grouping of the same days read before
+        (the parts of a partition add up to the whole): the statistics page's
+        table per procedure reads every distribution, and its totals need no
+        second read of them."""
+        key = (first, last, scope, group, stock_only, distributions)
+        found = self._read.get(key)
+        if found is None and group is None and not stock_only:
+            found = self._whole_from_parts(first, last, scope, distributions)
+        if found is None:
+            found = self._figures(*key)
+        self._read[key] = found
+        return found
+
+    def _whole_from_parts(
+        self, first: date | None, last: date, scope: Scope, distributions: bool
+    ) -> dict[Hashable, Figures] | None:
+        for part in GROUPINGS:
+            for with_distributions in {distributions, True}:
+                parts = self._read.get(
+                    (first, last, scope, part, False, with_distributions)
+                )
+                if parts is not None:
+                    # A whole of nothing is no figures (as a read of no rows).
+                    return {None: merged_whole(parts)} if parts else {}
+        return None
+
+    def _figures(
+        self,
+        first: date | None,
+        last: date,
+        scope: Scope,
+        group: Group,
+        stock_only: bool,
+        distributions: bool,
+    ) -> dict[Hashable, Figures]:
         parts = []
         if self.built is not None and (first is None or first <= self.built):
             parts.append(
@@ -752,10 +801,10 @@ def indicators(
 ) -> Indicators:
     """Every indicator of ``period`` in ``scope`` (a handful of queries)."""
     source = source or Source()
-    by_channel = source.figures(period.first, period.last, scope, "channel")
-    figures = Figures()
-    for channel_figures in by_channel.values():
-        figures.add(channel_figures)
+    by_channel = source.figures(
+        period.first, period.last, scope, "channel", distributions=False
+    )
+    figures = source.figures(period.first, period.last, scope).get(None, Figures())
     before = source.figures(
         None, period.first - timedelta(days=1), scope, stock_only=True
     ).get(None, Figures())

@@ -87,6 +87,9 @@ def staff_statistics(request: HttpRequest, base: Scope) -> HttpResponse:
         return _export(export, output, period, scope, source, request)
     sort = request.GET.get("sort", "received")
     descending = request.GET.get("dir", "desc") == "desc"
+    # The table per procedure first: it reads every distribution, and the
+    # totals are summed from it (Source.figures).
+    procedures = _by(period, scope, source, "procedure", sort, descending)
     context = {
         "form": form,
         "period": period,
@@ -102,7 +105,7 @@ def staff_statistics(request: HttpRequest, base: Scope) -> HttpResponse:
         # Inter-agency work per agency, from the route steps: three queries.
         "shares": shares.work_rows(period, scope),
         "share_columns": shares.WORK_COLUMNS,
-        "procedures": _by(period, scope, source, "procedure", sort, descending),
+        "procedures": procedures,
         "overdue": tables.overdue_dossiers(scope),
         "columns": tables.COLUMNS,
         "month_columns": tables.MONTH_SCREEN_COLUMNS,

@@ -4,19 +4,23 @@ import math
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from procedures.cache import catalogue_version
+from procedures.cache import (
+    catalogue_version,
+    digest,
+    is_anonymous_visit,
+    kept_page,
+    served_page,
+)
 
 from ..freshness import cached_fresh
-from ..models import Dossier
+from ..models import Dossier, State
 from ..timeline import stages
 from ..tracking import blocked_for, find_by_code, public_status
 
@@ -50,21 +54,19 @@ def track(request: HttpRequest) -> HttpResponse:
         return _answer(request, context, found.retry_after)
     # The PIN goes back only into the rating form's hidden field (a POST again).
     dossier = found.dossier
-    context.update(
-        dossier=dossier,
-        pin=pin,
-        # The status as drawn for this dossier in this language, kept while no
-        # dossier changed and within the minute (dossiers.freshness); the PIN
-        # and the token are outside it.
-        status_section=cached_fresh(
-            f"track:{get_language()}:{catalogue_version()}:{dossier.pk}",
-            timezone.now(),
-            lambda: mark_safe(
-                render_to_string("dossiers/_track_status.html", _tracked(dossier))
-            ),
-        ),
+    context.update(_tracked(dossier), pin=pin)
+    if dossier.state == State.RETURNED or not is_anonymous_visit(request):
+        return render(request, "dossiers/track.html", context)
+    # The same page for every visitor who types this code this way, in this
+    # language: kept, with the CSRF token taken out, while no dossier changed
+    # and within the minute (dossiers.freshness). A returned dossier's page
+    # holds the PIN (the rating form) and is never kept.
+    entry = cached_fresh(
+        f"track:{get_language()}:{catalogue_version()}:{dossier.pk}:{digest([code])}",
+        timezone.now(),
+        lambda: kept_page(render(request, "dossiers/track.html", context)),
     )
-    return render(request, "dossiers/track.html", context)
+    return served_page(request, entry)
 
 
 def _answer(

@@ -302,7 +302,7 @@ def test_the_code_matches_whatever_its_case(client, in_processing):
         response = client.post(
             reverse("dossiers:track"), {"code": code, "pin": in_processing.lookup_pin}
         )
-        # The second lookup is served from the kept status (no context).
+        # The second lookup may be served from the kept page (no context).
         assert (
             f'<h2 id="status-heading" class="h5 fw-bold">{in_processing.code}</h2>'
             in (response.content.decode())
@@ -310,8 +310,8 @@ def test_the_code_matches_whatever_its_case(client, in_processing):
 
 
 def test_the_kept_status_follows_the_dossier(client, in_processing):
-    """The status drawn for a dossier is kept while nothing changes (the second
-    lookup draws no status) and drawn again as soon as the dossier changes."""
+    """The page drawn for a dossier is kept while nothing changes (the second
+    lookup draws no template) and drawn again as soon as the dossier changes."""
     url = reverse("dossiers:track")
     form = {"code": in_processing.code, "pin": in_processing.lookup_pin}
     first = client.post(url, form)
@@ -319,10 +319,42 @@ def test_the_kept_status_follows_the_dossier(client, in_processing):
     assert "stages" in first.context
     again = client.post(url, form)
     assert 'data-state="processing"' in again.content.decode()
-    assert "stages" not in again.context
+    assert not again.context
     before = timezone.localtime(in_processing.current_due_at).strftime("%d/%m/%Y")
     later = in_processing.current_due_at + timedelta(days=3)
     Dossier.objects.filter(pk=in_processing.pk).update(current_due_at=later)
     content = client.post(url, form).content.decode()
     assert timezone.localtime(later).strftime("%d/%m/%Y") in content
     assert before not in content
+
+
+def test_a_kept_tracking_page_carries_each_visitors_own_token(in_processing):
+    """Two visitors look up the same dossier: the second is served the kept page
+    with a CSRF token of its own, which its next lookup is accepted with."""
+    from django.test import Client
+
+    url = reverse("dossiers:track")
+    form = {"code": in_processing.code, "pin": in_processing.lookup_pin}
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    tokens = []
+    for visitor in (first, second):
+        form["csrfmiddlewaretoken"] = token.search(
+            visitor.get(url).content.decode()
+        ).group(1)
+        response = visitor.post(url, form)
+        assert response.status_code == 200
+        tokens.append(token.search(response.content.decode()).group(1))
+    assert not response.context  # the second was served the kept page
+    assert tokens[0] != tokens[1]
+    form["csrfmiddlewaretoken"] = tokens[1]
+    assert second.post(url, form).status_code == 200
+
+
+def test_a_returned_dossiers_page_is_never_kept(client, returned):
+    """Its rating form holds the PIN: drawn for each lookup."""
+    url = reverse("dossiers:track")
+    form = {"code": returned.code, "pin": returned.lookup_pin}
+    for _ in range(2):
+        response = client.post(url, form)
+        assert response.context["status"].state == "returned"
