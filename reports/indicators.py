@@ -244,7 +244,8 @@ def month_spans(
     """How the days ``first``..``last`` (all built) are read: the whole months
     among them from the monthly rows (months from .. to, by their first days; None
     when there are none) and the other days from the daily rows (a filter on
-    ``day``; an empty Q matches nothing here: see ``_read``). A month's row holds
+    ``day``; an empty Q when there are none, which ``group_summaries`` then does
+    not read). A month's row holds
     its days up to ``built``, so the month of ``built`` counts as whole when the
     period reaches ``built``."""
     if built is None:

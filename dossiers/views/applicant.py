@@ -26,7 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from procedures.cache import catalogue_version
+from procedures.cache import catalogue_version, digest
 from procedures.models import Procedure
 from procedures.selectors import public_procedure
 
@@ -97,7 +97,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     is not read again."""
     number = request.GET.get("page", "")[:12]
     body = cached_counts(
-        f"my-dossiers:{get_language()}:{catalogue_version()}:{number}",
+        f"my-dossiers:{get_language()}:{catalogue_version()}:{digest([number])}",
         request.user,
         timezone.now(),
         lambda: _my_dossiers_body(request.user, number),

@@ -66,3 +66,26 @@ def test_rebuild(demo):
     """--rebuild recomputes the summary rows from the dossiers."""
     assert "Rebuilt" in run("--rebuild")
     assert DailySummary.objects.exists()
+
+
+def test_the_bench_command_times_the_statistics(demo):
+    """``manage.py bench --statistics``: the statistics' measures over synthetic
+    dossiers (rolled back), each with its milliseconds and queries."""
+    from dossiers.models import Dossier
+
+    before = Dossier.objects.count()
+    out = StringIO()
+    call_command(
+        "bench", "--statistics", "--dossiers", "200", "--repeat", "1", stdout=out
+    )
+    printed = out.getvalue()
+    for measure in (
+        "statistics page reads, manager, this year",
+        "public board (its page cache off)",
+        "manager's summary per agency (its cache off)",
+        "statistics page, whole view rendered, year",
+    ):
+        line = next(line for line in printed.splitlines() if line.startswith(measure))
+        assert " ms " in line and " q " in line
+    assert "rolled back" in printed
+    assert Dossier.objects.count() == before

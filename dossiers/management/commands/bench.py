@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -64,8 +65,29 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dossiers", type=int, default=100_000)
         parser.add_argument("--repeat", type=int, default=5)
+        parser.add_argument(
+            "--statistics",
+            action="store_true",
+            help=(
+                "Time the statistics over the same synthetic dossiers instead: the "
+                "staff statistics page, the public board, the manager's summary "
+                "(`manage.py bench_statistics`, which also measures an existing "
+                "database with --existing)."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options.get("statistics"):
+            # The statistics live in ``reports``, a layer above this app: the
+            # command is called by its name, not imported.
+            call_command(
+                "bench_statistics",
+                dossiers=options["dossiers"],
+                repeat=options["repeat"],
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
+            return
         self.repeat = options["repeat"]
         clerk = User.objects.filter(username="clerk").first()
         if clerk is None or not Procedure.objects.public().exists():
