@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -300,39 +300,50 @@ class Lookup:
     retry_after: int = 0
 
 
-def find_by_code(request: HttpRequest, code: str, pin: str) -> Lookup:
+def find_by_code(
+    request: HttpRequest, code: str, pin: str, *, light: bool = False
+) -> Lookup:
     """The dossier with this code and PIN; a miss counts towards the limits.
 
     A wrong PIN for a real code and an unknown code are the same miss, so codes
-    printed on paper cannot be used to enumerate anyone's dossiers.
+    printed on paper cannot be used to enumerate anyone's dossiers. ``light``
+    reads only the code, PIN and state (a third of the query's cost), for a
+    caller that may not need the rest (``tracked_dossier`` reads it).
     """
     limits = limits_for(request, code)
     wait = reserve(limits)
     if wait:
         return Lookup(retry_after=wait)
-    dossier = (
-        Dossier.objects.filter(code__in=code_variants(code))
-        .select_related("procedure")
-        .only(
-            "code",
-            "lookup_pin",
-            "state",
-            "current_due_at",
-            "procedure__name",
-            "procedure__code",
-            "received_at",
-            "outcome",
-            "current_step_index",
-            "timeliness",
-            "returned_at",
-            "decided_at",
-            "channel",
-            "extended_due_at",
-            "crosses_agencies",
-        )
-        .first()
-    )
+    found = Dossier.objects if light else tracked_dossiers()
+    if light:
+        found = found.only("code", "lookup_pin", "state")
+    dossier = found.filter(code__in=code_variants(code)).first()
     if dossier and pin and constant_time_compare(dossier.lookup_pin, pin):
         release(limits)
         return Lookup(dossier=dossier)
     return Lookup()
+
+
+def tracked_dossier(pk: int) -> Dossier:
+    """A dossier with what its tracking page shows."""
+    return tracked_dossiers().get(pk=pk)
+
+
+def tracked_dossiers() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related("procedure").only(
+        "code",
+        "lookup_pin",
+        "state",
+        "current_due_at",
+        "procedure__name",
+        "procedure__code",
+        "received_at",
+        "outcome",
+        "current_step_index",
+        "timeliness",
+        "returned_at",
+        "decided_at",
+        "channel",
+        "extended_due_at",
+        "crosses_agencies",
+    )

@@ -22,7 +22,7 @@ from procedures.cache import (
 from ..freshness import cached_fresh
 from ..models import Dossier, State
 from ..timeline import stages
-from ..tracking import blocked_for, find_by_code, public_status
+from ..tracking import blocked_for, find_by_code, public_status, tracked_dossier
 
 
 @never_cache
@@ -48,23 +48,28 @@ def track(request: HttpRequest) -> HttpResponse:
     if not (code and pin):
         context["incomplete"] = True
         return _answer(request, context, blocked_for(request))
-    found = find_by_code(request, code, pin)
+    found = find_by_code(request, code, pin, light=True)
     if found.dossier is None:
         context["not_found"] = not found.retry_after
         return _answer(request, context, found.retry_after)
     # The PIN goes back only into the rating form's hidden field (a POST again).
-    dossier = found.dossier
-    context.update(_tracked(dossier), pin=pin)
-    if dossier.state == State.RETURNED or not is_anonymous_visit(request):
+    context["pin"] = pin
+    pk = found.dossier.pk
+
+    def page() -> HttpResponse:
+        context.update(_tracked(tracked_dossier(pk)))
         return render(request, "dossiers/track.html", context)
+
+    if found.dossier.state == State.RETURNED or not is_anonymous_visit(request):
+        return page()
     # The same page for every visitor who types this code this way, in this
     # language: kept, with the CSRF token taken out, while no dossier changed
     # and within the minute (dossiers.freshness). A returned dossier's page
     # holds the PIN (the rating form) and is never kept.
     entry = cached_fresh(
-        f"track:{get_language()}:{catalogue_version()}:{dossier.pk}:{digest([code])}",
+        f"track:{get_language()}:{catalogue_version()}:{pk}:{digest([code])}",
         timezone.now(),
-        lambda: kept_page(render(request, "dossiers/track.html", context)),
+        lambda: kept_page(page()),
     )
     return served_page(request, entry)
 
