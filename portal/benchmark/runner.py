@@ -61,6 +61,9 @@ class Result:
     p99_ms: float
     errors: int
     ratio: float | None = None
+    # Runs made for this row: more than one when a run measured one worker
+    # (``one_worker``) and was made again.
+    runs: int = 1
 
     @property
     def rps(self) -> float:
@@ -316,6 +319,25 @@ def measure(
         p50_ms=summary["p50_us"] / 1000,
         p99_ms=summary["p99_us"] / 1000,
         errors=errors,
+    )
+
+
+# wrk keeps its connections open, and gunicorn's workers race to accept them: now
+# and then every connection of a run lands on one worker, and the run measures one
+# process. Such a run is no faster than one connection (two workers give about
+# twice as much): below this factor of the page's one-connection run, it is made
+# again (up to ONE_WORKER_RETRIES times) and the fastest run kept.
+ONE_WORKER_FACTOR = 1.3
+ONE_WORKER_RETRIES = 2
+
+
+def one_worker(result: Result, single: Result | None, workers: int) -> bool:
+    """Whether ``result`` looks like a run that landed on one worker."""
+    return (
+        workers > 1
+        and single is not None
+        and result.connections > 1
+        and result.rps < ONE_WORKER_FACTOR * single.rps
     )
 
 

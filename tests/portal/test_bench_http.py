@@ -140,3 +140,20 @@ def test_wrk_measures_a_get_and_a_csrf_protected_post(live_server, demo):
         port, tracking, cookie="", connections=1, threads=1, seconds=1, body=body
     )
     assert refused.errors == refused.requests > 0
+
+
+def test_a_run_no_faster_than_one_connection_is_made_again():
+    """Two workers serve 16 connections about twice as fast as one: a run that
+    is not (every connection accepted by one worker) is measured again."""
+    page = Page("x", "/x/", "anonymous", "x")
+
+    def result(connections: int, requests: int) -> runner.Result:
+        return runner.Result(page, connections, requests, 10.0, 1.0, 2.0, 0)
+
+    single = result(1, 3000)
+    assert runner.one_worker(result(16, 3300), single, workers=2)
+    assert not runner.one_worker(result(16, 5800), single, workers=2)
+    # One worker, or nothing to compare with: nothing to suspect.
+    assert not runner.one_worker(result(16, 3300), single, workers=1)
+    assert not runner.one_worker(result(16, 3300), None, workers=2)
+    assert not runner.one_worker(single, single, workers=2)

@@ -9,6 +9,7 @@ measured in the same run. Then streams the register (Form 07) of a month of abou
 100 000 dossiers, with its time to first byte and the workers' peak memory.
 """
 
+import functools
 import json
 import os
 import shutil
@@ -352,8 +353,10 @@ class Command(BaseCommand):
                     method=page.method,
                     body=body,
                 )
+            single = None
             for conns in connections:
-                result = runner.measure(
+                run = functools.partial(
+                    runner.measure,
                     port,
                     page,
                     cookie=cookie,
@@ -362,6 +365,21 @@ class Command(BaseCommand):
                     seconds=options["duration"],
                     body=body,
                 )
+                result = run()
+                runs = 1
+                while runs <= runner.ONE_WORKER_RETRIES and runner.one_worker(
+                    result, single, options["workers"]
+                ):
+                    self.stdout.write(
+                        f"  {page.name:<42} c={conns:<3} {result.rps:9.1f} req/s: "
+                        "no faster than one connection (one worker?), again"
+                    )
+                    again = run()
+                    result = again if again.rps > result.rps else result
+                    runs += 1
+                result.runs = runs
+                if conns == 1:
+                    single = result
                 results.append(result)
                 self.stdout.write(
                     f"  {page.name:<42} c={conns:<3} {result.rps:9.1f} req/s "
@@ -459,6 +477,8 @@ class Command(BaseCommand):
         for r in results:
             ratio = f"{r.ratio:.2f}" if r.ratio is not None else "-"
             errors = f" ({r.errors} errors)" if r.errors else ""
+            if r.runs > 1:
+                errors += f" (best of {r.runs} runs)"
             w(
                 f"| {r.page.name:<42} | {r.connections:>5} | {r.rps:8.1f} | "
                 f"{r.p50_ms:8.1f} | {r.p99_ms:8.1f} | {ratio:>5} | "
@@ -468,6 +488,9 @@ class Command(BaseCommand):
         w("ratio: the page's requests a second divided by its bare view's (the mean")
         w("of the bare view's first and last runs), at the same number of")
         w("connections in the same run; 1.00 = no cost beyond the middleware.")
+        w("A run no faster than the page's one-connection run (gunicorn's workers")
+        w("race to accept wrk's connections; sometimes one takes them all) is made")
+        w(f"again, up to {runner.ONE_WORKER_RETRIES} times: 'best of N runs'.")
         if register is None:
             return
         w("")
