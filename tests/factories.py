@@ -135,3 +135,22 @@ def received_mandatory(procedure: Procedure) -> list:
         for paper in snapshot_procedure(procedure)["papers"]
         if paper["mandatory"]
     ]
+
+
+def default_criteria_rows(retired: tuple[str, ...] = ()) -> None:
+    """The rating criteria the migration seeds, stored as rows (as a centre that
+    edited them has them); the codes in ``retired`` no longer asked."""
+    from feedback.models import DEFAULT_CRITERIA, RatingCriterion
+
+    for default in DEFAULT_CRITERIA:
+        RatingCriterion.objects.update_or_create(
+            code=default.code,
+            defaults={
+                "label": default.label,
+                "label_en": default.label_en,
+                "question": default.question,
+                "question_en": default.question_en,
+                "position": default.position,
+                "is_active": default.code not in retired,
+            },
+        )

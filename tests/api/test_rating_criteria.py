@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from dossiers.models import Dossier, State
-from feedback.models import DEFAULT_CRITERIA, Rating, RatingCriterion
-from tests.factories import demo_user
+from feedback.models import Rating, RatingCriterion
+from tests.factories import default_criteria_rows, demo_user
 
 from .conftest import error_of
 
@@ -23,18 +23,7 @@ OLD_SCORES = {"guidance": 5, "courtesy": 4, "timeliness": 3, "fees": 5}
 def criteria(demo):
     """The four first criteria as rows, and a fifth the centre added: the wait at
     the desk, asked first."""
-    for default in DEFAULT_CRITERIA:
-        RatingCriterion.objects.update_or_create(
-            code=default.code,
-            defaults={
-                "label": default.label,
-                "label_en": default.label_en,
-                "question": default.question,
-                "question_en": default.question_en,
-                "position": default.position,
-                "is_active": True,
-            },
-        )
+    default_criteria_rows()
     RatingCriterion.objects.create(
         code="waiting",
         label="Thời gian chờ tại quầy",

@@ -11,7 +11,7 @@ from feedback.models import (
     LOWEST_SCORE,
     RatingCriterion,
 )
-from tests.factories import demo_user
+from tests.factories import default_criteria_rows, demo_user
 
 from .conftest import error_of
 
@@ -24,18 +24,7 @@ URL = "/api/v1/rating-criteria/"
 def criteria(demo):
     """The four first criteria as rows, a fifth the centre added and asks first
     (the wait at the desk), and the fees retired."""
-    for default in DEFAULT_CRITERIA:
-        RatingCriterion.objects.update_or_create(
-            code=default.code,
-            defaults={
-                "label": default.label,
-                "label_en": default.label_en,
-                "question": default.question,
-                "question_en": default.question_en,
-                "position": default.position,
-                "is_active": default.code != "fees",
-            },
-        )
+    default_criteria_rows(retired=("fees",))
     RatingCriterion.objects.create(
         code="waiting",
         label="Thời gian chờ tại quầy",

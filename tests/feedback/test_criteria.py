@@ -11,7 +11,6 @@ from django.utils import timezone, translation
 from dossiers.models import Dossier, State
 from feedback.forms import RatingForm
 from feedback.models import (
-    DEFAULT_CRITERIA,
     Rating,
     RatingCriterion,
     active_criteria,
@@ -20,7 +19,7 @@ from feedback.models import (
 from feedback.services import rating_submit
 from reports import summaries
 from reports.indicators import Period, Scope, Source, indicators
-from tests.factories import demo_user
+from tests.factories import default_criteria_rows, demo_user
 
 pytestmark = pytest.mark.django_db
 OLD_SCORES = {"guidance": 5, "courtesy": 4, "timeliness": 3, "fees": 5}
@@ -36,18 +35,7 @@ def fresh_cache():
 @pytest.fixture
 def criteria(demo):
     """The four criteria seeded by the migration, as rows."""
-    for default in DEFAULT_CRITERIA:
-        RatingCriterion.objects.update_or_create(
-            code=default.code,
-            defaults={
-                "label": default.label,
-                "label_en": default.label_en,
-                "question": default.question,
-                "question_en": default.question_en,
-                "position": default.position,
-                "is_active": True,
-            },
-        )
+    default_criteria_rows()
     return RatingCriterion.objects.all()
 
 
