@@ -15,6 +15,9 @@ So they are kept in the shared cache under a key holding:
 - the **minute**, so that a count is never more than a minute behind the clock;
 - what the counts depend on about the user (id, role, agency, department).
 
+Rendered parts of pages that show those rows (the worklist, My dossiers, a tracking
+page) are kept under the same key (``kept_part``).
+
 A change made behind the ORM's back (raw SQL) is seen when the entry expires
 (``QUEUE_COUNT_CACHE_SECONDS``). With 0 seconds (the default without Redis, where
 the cache is per process and one process could not tell the others) nothing is
@@ -29,6 +32,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
+
+from procedures.cache import catalogue_version, digest
 
 GENERATION_KEY = "dossiers:generation"
 
@@ -68,6 +74,24 @@ def cached_counts(name: str, user: Any, now: datetime, compute: Callable[[], T])
         now,
         compute,
     )
+
+
+def kept_part(
+    name: str,
+    now: datetime,
+    compute: Callable[[], T],
+    *,
+    varies: str = "",
+    user: Any = None,
+) -> T:
+    """A rendered part of a page, kept as ``cached_fresh`` keeps it, for the
+    language and the catalogue version it was drawn in (names and labels come
+    from the catalogue), what else it ``varies`` with (a query, a code as
+    typed: any length, digested), and for ``user`` when it is theirs."""
+    key = f"{name}:{get_language()}:{catalogue_version()}:{digest([varies])}"
+    if user is not None:
+        return cached_counts(key, user, now, compute)
+    return cached_fresh(key, now, compute)
 
 
 def cached_fresh(name: str, now: datetime, compute: Callable[[], T]) -> T:

@@ -314,9 +314,11 @@ def find_by_code(
     wait = reserve(limits)
     if wait:
         return Lookup(retry_after=wait)
-    found = Dossier.objects if light else tracked_dossiers()
-    if light:
-        found = found.only("code", "lookup_pin", "state")
+    found = (
+        Dossier.objects.only("code", "lookup_pin", "state")
+        if light
+        else tracked_dossiers()
+    )
     dossier = found.filter(code__in=code_variants(code)).first()
     if dossier and pin and constant_time_compare(dossier.lookup_pin, pin):
         release(limits)

@@ -491,7 +491,7 @@ class Source:
         if found is None and group is None and not stock_only:
             found = self._whole_from_parts(first, last, scope, distributions)
         if found is None:
-            found = self._figures(*key)
+            found = self._read_figures(*key)
         self._read[key] = found
         return found
 
@@ -508,7 +508,7 @@ class Source:
                     return {None: merged_whole(parts)} if parts else {}
         return None
 
-    def _figures(
+    def _read_figures(
         self,
         first: date | None,
         last: date,

@@ -22,11 +22,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from procedures.cache import catalogue_version, digest
 from procedures.models import Procedure
 from procedures.selectors import public_procedure
 
@@ -38,7 +36,7 @@ from ..eform import (
     prefill_answers,
 )
 from ..forms import ApplicantDetailsForm, NoteForm, PaperUploadsForm
-from ..freshness import cached_counts
+from ..freshness import kept_part
 from ..models import (
     SUPPLEMENT_STATES,
     Attachment,
@@ -96,11 +94,12 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     catalogue version and the page asked for: reloaded while nothing changed, it
     is not read again."""
     number = request.GET.get("page", "")[:12]
-    body = cached_counts(
-        f"my-dossiers:{get_language()}:{catalogue_version()}:{digest([number])}",
-        request.user,
+    body = kept_part(
+        "my-dossiers",
         timezone.now(),
         lambda: _my_dossiers_body(request.user, number),
+        varies=number,
+        user=request.user,
     )
     return render(request, "dossiers/my_list.html", {"body": body})
 

@@ -6,20 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from procedures.cache import (
-    catalogue_version,
-    digest,
-    is_anonymous_visit,
-    kept_page,
-    served_page,
-)
+from procedures.cache import is_anonymous_visit, kept_page, served_page
 
-from ..freshness import cached_fresh
+from ..freshness import kept_part
 from ..models import Dossier, State
 from ..timeline import stages
 from ..tracking import blocked_for, find_by_code, public_status, tracked_dossier
@@ -66,10 +59,8 @@ def track(request: HttpRequest) -> HttpResponse:
     # language: kept, with the CSRF token taken out, while no dossier changed
     # and within the minute (dossiers.freshness). A returned dossier's page
     # holds the PIN (the rating form) and is never kept.
-    entry = cached_fresh(
-        f"track:{get_language()}:{catalogue_version()}:{pk}:{digest([code])}",
-        timezone.now(),
-        lambda: kept_page(page()),
+    entry = kept_part(
+        f"track:{pk}", timezone.now(), lambda: kept_page(page()), varies=code
     )
     return served_page(request, entry)
 

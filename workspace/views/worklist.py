@@ -2,7 +2,6 @@
 and the register (Form 07)."""
 
 from dataclasses import dataclass, field
-from hashlib import sha256
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from dossiers import services, workflow
-from dossiers.freshness import cached_counts
+from dossiers.freshness import cached_counts, kept_part
 from dossiers.printing import (
     REGISTER_TEMPLATE,
     PdfUnavailable,
@@ -55,7 +54,6 @@ from dossiers.selectors import (
     worklist,
     worklist_rows,
 )
-from procedures.cache import catalogue_version
 from procedures.selectors import unit_names
 
 from .. import forms
@@ -158,13 +156,12 @@ def _render_list(
     form sent back with errors (its ticked rows stay ticked) is drawn afresh."""
     windows = due_windows(timezone.now())
     if request.method == "GET":
-        query = request.GET.urlencode()
-        parts = cached_counts(
-            f"worklist:{get_language()}:{catalogue_version()}:"
-            f"{queue.name if queue else ''}:{sha256(query.encode()).hexdigest()}",
-            request.user,
+        parts = kept_part(
+            f"worklist:{queue.name if queue else ''}",
             windows.now,
             lambda: _parts(request, queue, windows),
+            varies=request.GET.urlencode(),
+            user=request.user,
         )
     else:
         parts = _parts(request, queue, windows, ticked=_ticked(request))
@@ -247,13 +244,14 @@ def _parts(
             view.days_late = {r.pk: n for r, n in zip(rows, late, strict=True)}
     params = request.GET.copy()
     params.pop("after", None)
+    query = params.urlencode()
     counts = queue_counts(user, windows)
     context = {
         "user": user,
         "form": form,
         "rows": rows,
         "next_cursor": next_cursor,
-        "params": params.urlencode(),
+        "params": query,
         "first_page": not after,
         "view": view,
         "queue": queue,
@@ -267,7 +265,7 @@ def _parts(
         top=mark_safe(render_to_string("workspace/_worklist_top.html", context)),
         table=mark_safe(render_to_string("workspace/_worklist_table.html", context)),
         rows=bool(rows),
-        params=params.urlencode(),
+        params=query,
         error=error,
     )
 
