@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.core.signals import request_finished, request_started
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import empty
 
@@ -74,7 +74,7 @@ def _forget(**kwargs: Any) -> None:
     _prefetched.set(None)
 
 
-request_started.connect(_forget, dispatch_uid="session_hint_start")
+# Cleared when a request starts (the middleware) and when it ends (here).
 request_finished.connect(_forget, dispatch_uid="session_hint_end")
 
 
